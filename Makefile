@@ -1,0 +1,51 @@
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+SWIFT_RELEASE_FLAGS ?= -c release --static-swift-stdlib --scratch-path .build-release
+
+.PHONY: all build release deps test demo install uninstall clean
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh build
+
+build: deps
+	swift build
+
+release: deps
+	swift build $(SWIFT_RELEASE_FLAGS)
+
+test:
+	bash scripts/test.sh
+
+demo:
+	bash scripts/demo.sh
+
+install: release
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/swg" $(DESTDIR)$(BINDIR)/swg
+	install -m 0755 "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/swg-quick" $(DESTDIR)$(BINDIR)/swg-quick
+	install -d $(DESTDIR)$(MANDIR)/man8
+	for f in man/*.8; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man8/ || true; done
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	[ -e completions/swg.bash ] && install -m 0644 completions/swg.bash $(DESTDIR)$(BASHCOMPDIR)/swg || true
+	[ -e completions/swg-quick.bash ] && install -m 0644 completions/swg-quick.bash $(DESTDIR)$(BASHCOMPDIR)/swg-quick || true
+	[ -e completions/_swg ] && install -m 0644 completions/_swg $(DESTDIR)$(ZSHCOMPDIR)/_swg || true
+	[ -e completions/_swg-quick ] && install -m 0644 completions/_swg-quick $(DESTDIR)$(ZSHCOMPDIR)/_swg-quick || true
+	[ -e completions/swg.fish ] && install -m 0644 completions/swg.fish $(DESTDIR)$(FISHCOMPDIR)/swg.fish || true
+	[ -e completions/swg-quick.fish ] && install -m 0644 completions/swg-quick.fish $(DESTDIR)$(FISHCOMPDIR)/swg-quick.fish || true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/swg $(DESTDIR)$(BINDIR)/swg-quick
+	rm -f $(DESTDIR)$(MANDIR)/man8/swg.8 $(DESTDIR)$(MANDIR)/man8/swg-quick.8
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/swg $(DESTDIR)$(BASHCOMPDIR)/swg-quick
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_swg $(DESTDIR)$(ZSHCOMPDIR)/_swg-quick
+	rm -f $(DESTDIR)$(FISHCOMPDIR)/swg.fish $(DESTDIR)$(FISHCOMPDIR)/swg-quick.fish
+
+clean:
+	rm -rf .build .build-release
