@@ -1,0 +1,4 @@
+import SWGCore
+import Testing
+
+@testable import SWGUAPI
