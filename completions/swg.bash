@@ -85,26 +85,37 @@ _swg() {
 
 	case $sub in
 	show)
-		if ((_swg_cw == 2)); then
+		# `show [IFACE | all | interfaces] [FIELD]`, or swg's
+		# `show [IFACE | all] --json [--show-keys]` (the options may go anywhere).
+		local -a pos=()
+		local json=0 keys=0
+		for ((i = 2; i < _swg_cw; i++)); do
+			case ${_swg_w[i]} in
+			--json) json=1 ;;
+			--show-keys) keys=1 ;;
+			*) pos+=("${_swg_w[i]}") ;;
+			esac
+		done
+		local -a flags=()
+		((json)) || flags+=(--json)
+		((keys)) || flags+=(--show-keys)
+		if ((json)); then
+			if ((${#pos[@]} == 0)) && [[ $cur != -* ]]; then
+				# shellcheck disable=SC2046
+				_swg_reply "$cur" $(_swg_interfaces) all
+			elif ((${#pos[@]} <= 1)); then
+				_swg_reply "$cur" "${flags[@]}"
+			fi
+		elif ((${#pos[@]} == 0)); then
 			if [[ $cur == -* ]]; then
 				_swg_reply "$cur" --json
 			else
 				# shellcheck disable=SC2046
 				_swg_reply "$cur" $(_swg_interfaces) all interfaces
 			fi
-		elif ((_swg_cw == 3)); then
-			case ${_swg_w[2]} in
-			interfaces) ;;
-			--json) _swg_reply "$cur" --show-keys ;;
-			*)
-				_swg_reply "$cur" public-key private-key listen-port fwmark peers preshared-keys \
-					endpoints allowed-ips latest-handshakes persistent-keepalive transfer dump --json
-				;;
-			esac
-		elif ((_swg_cw == 4)) && [[ ${_swg_w[3]} == --json ]]; then
-			_swg_reply "$cur" --show-keys
-		elif ((_swg_cw == 4)) && [[ ${_swg_w[3]} == --show-keys ]]; then
-			_swg_reply "$cur" --json
+		elif ((${#pos[@]} == 1)) && [[ ${pos[0]} != interfaces ]]; then
+			_swg_reply "$cur" public-key private-key listen-port fwmark peers preshared-keys \
+				endpoints allowed-ips latest-handshakes persistent-keepalive transfer dump --json
 		fi
 		;;
 	showconf)

@@ -31,42 +31,54 @@ function __swg_candidates
     end
     switch $tok[2]
         case show
-            if test $n -eq 2
-                for i in (__swg_interfaces $cmd)
-                    printf '%s\t%s\n' $i 'WireGuard interface'
-                end
-                printf '%s\t%s\n' all 'All interfaces' interfaces 'Names of the interfaces'
-                if string match -q -- '-*' (commandline -ct)
-                    printf '%s\t%s\n' --json 'All interfaces, as JSON'
-                end
-            else if test $n -eq 3
-                switch $tok[3]
-                    case interfaces
-                    case --json
-                        printf '%s\t%s\n' --show-keys 'Include private and preshared keys'
+            # `show [IFACE | all | interfaces] [FIELD]`, or swg's
+            # `show [IFACE | all] --json [--show-keys]` (the options may go anywhere).
+            set -l pos
+            set -l flags --json --show-keys
+            for w in $tok[3..-1]
+                switch $w
+                    case --json --show-keys
+                        set -e flags[(contains -i -- $w $flags)]
                     case '*'
-                        printf '%s\t%s\n' \
-                            public-key 'Public key of the interface' \
-                            private-key 'Private key of the interface' \
-                            listen-port 'UDP port' \
-                            fwmark 'Firewall mark' \
-                            peers 'Public keys of the peers' \
-                            preshared-keys 'Preshared key of each peer' \
-                            endpoints 'Endpoint of each peer' \
-                            allowed-ips 'Allowed IPs of each peer' \
-                            latest-handshakes 'Time of the latest handshake of each peer' \
-                            persistent-keepalive 'Keepalive interval of each peer' \
-                            transfer 'Bytes received and sent per peer' \
-                            dump 'Everything, tab separated' \
-                            --json 'Everything, as JSON'
+                        set -a pos $w
                 end
-            else if test $n -eq 4
-                switch $tok[4]
-                    case --json
-                        printf '%s\t%s\n' --show-keys 'Include private and preshared keys'
-                    case --show-keys
-                        printf '%s\t%s\n' --json 'Everything, as JSON'
+            end
+            set -l cur (commandline -ct)
+            if not contains -- --json $flags
+                if test (count $pos) -eq 0; and not string match -q -- '-*' $cur
+                    for i in (__swg_interfaces $cmd)
+                        printf '%s\t%s\n' $i 'WireGuard interface'
+                    end
+                    printf '%s\t%s\n' all 'All interfaces'
+                else if test (count $pos) -le 1
+                    for f in $flags
+                        printf '%s\t%s\n' $f 'Include private and preshared keys'
+                    end
                 end
+            else if test (count $pos) -eq 0
+                if string match -q -- '-*' $cur
+                    printf '%s\t%s\n' --json 'All interfaces, as JSON'
+                else
+                    for i in (__swg_interfaces $cmd)
+                        printf '%s\t%s\n' $i 'WireGuard interface'
+                    end
+                    printf '%s\t%s\n' all 'All interfaces' interfaces 'Names of the interfaces'
+                end
+            else if test (count $pos) -eq 1; and test "$pos[1]" != interfaces
+                printf '%s\t%s\n' \
+                    public-key 'Public key of the interface' \
+                    private-key 'Private key of the interface' \
+                    listen-port 'UDP port' \
+                    fwmark 'Firewall mark' \
+                    peers 'Public keys of the peers' \
+                    preshared-keys 'Preshared key of each peer' \
+                    endpoints 'Endpoint of each peer' \
+                    allowed-ips 'Allowed IPs of each peer' \
+                    latest-handshakes 'Time of the latest handshake of each peer' \
+                    persistent-keepalive 'Keepalive interval of each peer' \
+                    transfer 'Bytes received and sent per peer' \
+                    dump 'Everything, tab separated' \
+                    --json 'Everything, as JSON'
             end
         case showconf
             if test $n -eq 2
