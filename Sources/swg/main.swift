@@ -1,1 +1,4 @@
-print("swg")
+import Glibc
+import SWGCLI
+
+exit(SWG.main(CommandLine.arguments))
