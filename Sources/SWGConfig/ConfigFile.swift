@@ -1,0 +1,140 @@
+import SWGCore
+
+/// A wg(8) configuration file (`setconf`/`addconf`/`syncconf`/`showconf` format), parsed.
+///
+/// Device fields are nil when the file does not set them; `asSetconfChange()` and
+/// `asAddconfChange()` say what that means for each command.
+public struct ConfigFile: Equatable, Sendable {
+  public var privateKey: Key?
+  public var listenPort: UInt16?
+  public var fwmark: UInt32?
+  /// One entry per `[Peer]` section, in file order. Each has `replaceAllowedIPs` as wg sets
+  /// it: true unless its last `AllowedIPs` line used a `+`/`-` prefix.
+  public var peers: [PeerChange]
+
+  public init(
+    privateKey: Key? = nil, listenPort: UInt16? = nil, fwmark: UInt32? = nil, peers: [PeerChange] = []
+  ) {
+    self.privateKey = privateKey
+    self.listenPort = listenPort
+    self.fwmark = fwmark
+    self.peers = peers
+  }
+
+  /// Parses a config file as wg does: line by line; from `#` to the end of a line is a
+  /// comment; every whitespace character is deleted; section names and keys are
+  /// case-insensitive; `AllowedIPs` lines accumulate, other repeated keys overwrite.
+  /// Endpoints are resolved while parsing. `fileName` only labels errors.
+  public static func parse(
+    _ text: [UInt8], fileName: String = "-", warn: (ConfigWarning) -> Void = { _ in }
+  ) throws(ConfigFileError) -> ConfigFile {
+    var parser = ConfigFileParser(fileName: fileName)
+    var lineNumber = 0
+    var start = text.startIndex
+    while start < text.endIndex {
+      let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
+      lineNumber += 1
+      try parser.read(line: text[start..<end], number: lineNumber, warn: warn)
+      start = end < text.endIndex ? end + 1 : end
+    }
+    return try parser.finish()
+  }
+
+  public static func parse(
+    _ text: String, fileName: String = "-", warn: (ConfigWarning) -> Void = { _ in }
+  ) throws(ConfigFileError) -> ConfigFile {
+    try parse(Array(text.utf8), fileName: fileName, warn: warn)
+  }
+}
+
+/// wg's `config_read_line`/`process_line` state machine.
+struct ConfigFileParser {
+  enum Section { case none, interface, peer }
+
+  let fileName: String
+  var file = ConfigFile()
+  var section = Section.none
+  /// The line of each peer's `[Peer]`, for the missing-public-key error.
+  var peerLines: [Int] = []
+  var peerHasKey: [Bool] = []
+
+  init(fileName: String) { self.fileName = fileName }
+
+  mutating func read(
+    line raw: ArraySlice<UInt8>, number: Int, warn: (ConfigWarning) -> Void
+  ) throws(ConfigFileError) {
+    // C sees the line up to its first NUL; the comment runs from the first '#'.
+    var line = [UInt8]()
+    for c in raw {
+      if c == 0 || c == UInt8(ascii: "#") { break }
+      if !isSpace(c) { line.append(c) }
+    }
+    if line.isEmpty { return }
+    do {
+      try process(line, number: number, warn: warn)
+    } catch {
+      throw ConfigFileError(fileName: fileName, line: number, error: error)
+    }
+  }
+
+  private mutating func process(
+    _ line: [UInt8], number: Int, warn: (ConfigWarning) -> Void
+  ) throws(ConfigError) {
+    if equalsIgnoringCase(line, "[Interface]") {
+      section = .interface
+      return
+    }
+    if equalsIgnoringCase(line, "[Peer]") {
+      section = .peer
+      file.peers.append(PeerChange(publicKey: .zero, replaceAllowedIPs: true))
+      peerLines.append(number)
+      peerHasKey.append(false)
+      return
+    }
+    func value(_ key: String) -> [UInt8]? {
+      let prefix = key.utf8.count + 1
+      guard line.count > prefix, hasPrefixIgnoringCase(line, key + "=") else { return nil }
+      return Array(line[prefix...])
+    }
+    switch section {
+    case .interface:
+      if let v = value("ListenPort") {
+        file.listenPort = try ConfigValue.port(v)
+      } else if let v = value("FwMark") {
+        file.fwmark = try ConfigValue.fwmark(v)
+      } else if let v = value("PrivateKey") {
+        file.privateKey = try ConfigValue.key(v)
+      } else {
+        throw .lineUnrecognized(lossy(line))
+      }
+    case .peer:
+      let p = file.peers.count - 1
+      guard p >= 0 else { throw .lineUnrecognized(lossy(line)) }
+      if let v = value("Endpoint") {
+        file.peers[p].endpoint = try ConfigValue.endpoint(v, warn: warn)
+      } else if let v = value("PublicKey") {
+        file.peers[p].publicKey = try ConfigValue.key(v)
+        peerHasKey[p] = true
+      } else if let v = value("AllowedIPs") {
+        let list = try ConfigValue.allowedIPs(v, warn: warn)
+        file.peers[p].replaceAllowedIPs = list.replacesExisting
+        file.peers[p].allowedIPs.append(contentsOf: list.entries)
+      } else if let v = value("PersistentKeepalive") {
+        file.peers[p].persistentKeepalive = try ConfigValue.persistentKeepalive(v)
+      } else if let v = value("PresharedKey") {
+        file.peers[p].presharedKey = try ConfigValue.key(v)
+      } else {
+        throw .lineUnrecognized(lossy(line))
+      }
+    case .none:
+      throw .lineUnrecognized(lossy(line))
+    }
+  }
+
+  func finish() throws(ConfigFileError) -> ConfigFile {
+    if let missing = peerHasKey.firstIndex(of: false) {
+      throw ConfigFileError(fileName: fileName, line: peerLines[missing], error: .peerMissingPublicKey)
+    }
+    return file
+  }
+}
