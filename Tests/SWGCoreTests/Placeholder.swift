@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderSWGCoreTests() { #expect(Bool(true)) }
