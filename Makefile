@@ -7,7 +7,7 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 SWIFT_RELEASE_FLAGS ?= -c release --static-swift-stdlib --scratch-path .build-release
 
-.PHONY: all build release deps test demo install uninstall clean
+.PHONY: all build release deps test demo install install-data uninstall clean
 
 all: build
 
@@ -26,19 +26,21 @@ test:
 demo:
 	bash scripts/demo.sh
 
-install: release
+install: release install-data
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/swg" $(DESTDIR)$(BINDIR)/swg
 	install -m 0755 "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/swg-quick" $(DESTDIR)$(BINDIR)/swg-quick
+
+# Man pages and shell completions only (no build): where man, bash-completion, zsh
+# (site-functions in fpath) and fish (vendor_completions.d) look for them.
+install-data:
 	install -d $(DESTDIR)$(MANDIR)/man8
-	for f in man/*.8; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man8/ || true; done
+	install -m 0644 man/swg.8 man/swg-quick.8 $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	[ -e completions/swg.bash ] && install -m 0644 completions/swg.bash $(DESTDIR)$(BASHCOMPDIR)/swg || true
-	[ -e completions/swg-quick.bash ] && install -m 0644 completions/swg-quick.bash $(DESTDIR)$(BASHCOMPDIR)/swg-quick || true
-	[ -e completions/_swg ] && install -m 0644 completions/_swg $(DESTDIR)$(ZSHCOMPDIR)/_swg || true
-	[ -e completions/_swg-quick ] && install -m 0644 completions/_swg-quick $(DESTDIR)$(ZSHCOMPDIR)/_swg-quick || true
-	[ -e completions/swg.fish ] && install -m 0644 completions/swg.fish $(DESTDIR)$(FISHCOMPDIR)/swg.fish || true
-	[ -e completions/swg-quick.fish ] && install -m 0644 completions/swg-quick.fish $(DESTDIR)$(FISHCOMPDIR)/swg-quick.fish || true
+	install -m 0644 completions/swg.bash $(DESTDIR)$(BASHCOMPDIR)/swg
+	install -m 0644 completions/swg-quick.bash $(DESTDIR)$(BASHCOMPDIR)/swg-quick
+	install -m 0644 completions/_swg completions/_swg-quick $(DESTDIR)$(ZSHCOMPDIR)/
+	install -m 0644 completions/swg.fish completions/swg-quick.fish $(DESTDIR)$(FISHCOMPDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/swg $(DESTDIR)$(BINDIR)/swg-quick
