@@ -10,22 +10,16 @@ public enum SWG {
   /// Subcommands in wg's order; the order is the usage text's order.
   static let commands: [(name: String, run: Command, summary: String)] = [
     ("show", ShowCommand.run, "Shows the current configuration and device information"),
-    ("showconf", pending,
+    ("showconf", ShowConfCommand.run,
      "Shows the current configuration of a given WireGuard interface, for use with `setconf'"),
     ("set", SetCommand.run, "Change the current configuration, add peers, remove peers, or change peers"),
-    ("setconf", pending, "Applies a configuration file to a WireGuard interface"),
-    ("addconf", pending, "Appends a configuration file to a WireGuard interface"),
-    ("syncconf", pending, "Synchronizes a configuration file to a WireGuard interface"),
+    ("setconf", ConfCommand.run, "Applies a configuration file to a WireGuard interface"),
+    ("addconf", ConfCommand.run, "Appends a configuration file to a WireGuard interface"),
+    ("syncconf", ConfCommand.run, "Synchronizes a configuration file to a WireGuard interface"),
     ("genkey", KeyCommands.genkey, "Generates a new private key and writes it to stdout"),
     ("genpsk", KeyCommands.genkey, "Generates a new preshared key and writes it to stdout"),
     ("pubkey", KeyCommands.pubkey, "Reads a private key from stdin and writes a public key to stdout"),
   ]
-
-  // TEMPORARY until SWGConfig's parsers land.
-  static func pending(_ c: inout CommandContext, _ args: [String]) -> Int32 {
-    c.error("\(args[0]): not available yet")
-    return 1
-  }
 
   static func usage(_ program: String, to out: inout Output) {
     out.append("Usage: \(program) <cmd> [<args>]\n\nAvailable subcommands:\n")
