@@ -1,1 +1,4 @@
-print("swg-quick")
+import Glibc
+import SWGQuick
+
+exit(QuickCommand.main(CommandLine.arguments))
