@@ -1,0 +1,90 @@
+// Payload types of netlink attributes. Integers are host-endian, as netlink attributes are
+// unless NLA_F_NET_BYTEORDER says otherwise; decoding insists on the exact width.
+
+/// A value that can be an attribute's payload.
+public protocol AttributeValue {
+  /// Bytes the payload takes, before padding.
+  var attributePayloadCount: Int { get }
+  /// Appends exactly `attributePayloadCount` bytes.
+  func appendAttributePayload(to bytes: inout [UInt8])
+  /// Reads a payload; throws `NetlinkError.malformed` when the length is wrong.
+  init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError)
+}
+
+extension AttributeValue where Self: FixedWidthInteger {
+  public var attributePayloadCount: Int { MemoryLayout<Self>.size }
+
+  public func appendAttributePayload(to bytes: inout [UInt8]) {
+    withUnsafeBytes(of: self) { bytes.append(contentsOf: $0) }
+  }
+
+  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+    guard let value = Self(hostEndianBytes: payload) else {
+      throw .malformed("\(MemoryLayout<Self>.size)-byte attribute has \(payload.count) bytes")
+    }
+    self = value
+  }
+}
+
+extension FixedWidthInteger {
+  /// Reads a host-endian integer from exactly `MemoryLayout<Self>.size` bytes.
+  public init?(hostEndianBytes bytes: ArraySlice<UInt8>) {
+    guard bytes.count == MemoryLayout<Self>.size else { return nil }
+    var value = Self.zero
+    withUnsafeMutableBytes(of: &value) { raw in
+      for (i, b) in bytes.enumerated() { raw[i] = b }
+    }
+    self = value
+  }
+
+  /// Reads a host-endian integer at `offset` bytes into `bytes`; nil past the end.
+  public init?(hostEndianBytes bytes: ArraySlice<UInt8>, at offset: Int) {
+    let size = MemoryLayout<Self>.size
+    guard offset >= 0, bytes.count >= size, offset <= bytes.count - size else { return nil }
+    let start = bytes.startIndex + offset
+    self.init(hostEndianBytes: bytes[start..<(start + size)])
+  }
+
+  /// The host-endian bytes of the value.
+  public var hostEndianBytes: [UInt8] { withUnsafeBytes(of: self) { Array($0) } }
+}
+
+extension UInt8: AttributeValue {}
+extension UInt16: AttributeValue {}
+extension UInt32: AttributeValue {}
+extension UInt64: AttributeValue {}
+extension Int32: AttributeValue {}
+extension Int64: AttributeValue {}
+
+/// A string sent NUL-terminated (`NLA_NUL_STRING`/`NLA_STRING`); reading stops at the
+/// first NUL, and a payload without one is taken whole.
+extension String: AttributeValue {
+  public var attributePayloadCount: Int { utf8.count + 1 }
+
+  public func appendAttributePayload(to bytes: inout [UInt8]) {
+    bytes.append(contentsOf: utf8)
+    bytes.append(0)
+  }
+
+  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+    let end = payload.firstIndex(of: 0) ?? payload.endIndex
+    self = String(decoding: payload[payload.startIndex..<end], as: UTF8.self)
+  }
+}
+
+/// Raw bytes of any length (`NLA_BINARY`, addresses).
+extension Array: AttributeValue where Element == UInt8 {
+  public var attributePayloadCount: Int { count }
+  public func appendAttributePayload(to bytes: inout [UInt8]) { bytes.append(contentsOf: self) }
+  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) { self = Array(payload) }
+}
+
+/// A flag attribute (`NLA_FLAG`): present or absent, no payload.
+public struct FlagPresent: AttributeValue, Sendable, Equatable {
+  public init() {}
+  public var attributePayloadCount: Int { 0 }
+  public func appendAttributePayload(to bytes: inout [UInt8]) {}
+  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+    guard payload.isEmpty else { throw .malformed("flag attribute has a payload") }
+  }
+}
