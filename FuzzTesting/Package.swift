@@ -29,7 +29,11 @@ let package = Package(
     // Properties, shared with Tests/BadInputTests/Properties/*; one module per parser so
     // that a fuzz target builds with only the modules it fuzzes.
     .target(name: "UAPIProperties", dependencies: ["SWGUAPI"], swiftSettings: swift6),
+    .target(name: "ConfigProperties", dependencies: ["SWGConfig"], swiftSettings: swift6),
 
     .target(name: "FuzzUAPIGet", dependencies: ["FuzzSupport", "UAPIProperties"], swiftSettings: swift6),
+    .target(name: "FuzzConfig", dependencies: ["FuzzSupport", "ConfigProperties"], swiftSettings: swift6),
+    .target(name: "FuzzQuickConfig", dependencies: ["FuzzSupport", "ConfigProperties"], swiftSettings: swift6),
+    .target(name: "FuzzSetWords", dependencies: ["FuzzSupport", "ConfigProperties"], swiftSettings: swift6),
   ]
 )

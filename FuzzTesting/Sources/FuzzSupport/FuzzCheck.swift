@@ -17,3 +17,10 @@ public func fuzzCheck(_ problems: [String]) {
 public func fuzzInput(_ start: UnsafeRawPointer?, _ count: Int) -> UnsafeRawBufferPointer {
   UnsafeRawBufferPointer(start: count > 0 ? start : nil, count: count)
 }
+
+/// Settings every fuzzer starts with: endpoint names are tried once, never retried with
+/// sleeps (scripts/fuzz.sh also runs the fuzzers without a network, so a name lookup
+/// fails at once instead of leaving the machine).
+public func fuzzEnvironment() {
+  setenv("WG_ENDPOINT_RESOLUTION_RETRIES", "0", 1)
+}
