@@ -68,6 +68,14 @@ documented() {
 subs=$(wg --help | sed -n 's/^  \([a-z]*\): .*/\1/p')
 [[ $(wc -w <<<"$subs") -ge 9 ]] && pass "wg --help lists subcommands" || fail "wg --help lists subcommands" "$subs"
 for s in $subs help version; do documented man/swg.8 command "$s"; done
+# ... and whatever swg itself lists, when it is built.
+if [[ -x $SWG ]]; then
+  for s in $("$SWG" --help | sed -n 's/^  \([a-z]*\): .*/\1/p'); do
+    [[ " $subs " == *" $s "* ]] || documented man/swg.8 "swg command" "$s"
+  done
+  [[ -n $("$SWG" --help | sed -n 's/^  \([a-z]*\): .*/\1/p') ]] && pass "swg --help lists subcommands" ||
+    fail "swg --help lists subcommands" ""
+fi
 
 # show fields: from `wg show --help`.
 fields=$(wg show --help 2>&1 | sed 's/.*} \[//; s/\]$//; s/|//g')
