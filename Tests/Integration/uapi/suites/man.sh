@@ -65,7 +65,7 @@ documented() {
 }
 
 # Subcommands: from `wg --help`.
-subs=$(wg --help | sed -n 's/^  \([a-z]*\): .*/\1/p')
+subs=$(wg --help | sed -n 's/^  \([a-z]*\): .*/\1/p' | tr '\n' ' ')
 [[ $(wc -w <<<"$subs") -ge 9 ]] && pass "wg --help lists subcommands" || fail "wg --help lists subcommands" "$subs"
 for s in $subs help version; do documented man/swg.8 command "$s"; done
 # ... and whatever swg itself lists, when it is built.
