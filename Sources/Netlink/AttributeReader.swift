@@ -2,7 +2,7 @@
 // every length against what is left, so no input makes it read past the buffer or trap.
 
 /// One attribute as it arrived: its number, flag bits and payload (padding excluded).
-public struct RawAttribute: Sendable {
+public struct RawAttribute<Set: AttributeSet>: Sendable {
   /// The attribute number, without flag bits.
   public var type: UInt16
   /// NLA_F_NESTED was set.
@@ -19,31 +19,31 @@ public struct RawAttribute: Sendable {
   }
 
   /// The payload as `attribute`'s value type; throws when its length is wrong.
-  public func value<Set, Value>(_ attribute: Attribute<Set, Value>) throws(NetlinkError) -> Value {
+  public func value<Value>(_ attribute: Attribute<Set, Value>) throws(NetlinkError) -> Value {
     try Value(attributePayload: payload)
   }
 
   /// The payload as a nest of `Inner` attributes.
-  public func nested<Set, Inner>(_ attribute: NestedAttribute<Set, Inner>) -> AttributeReader<Inner> {
+  public func nested<Inner>(_ attribute: NestedAttribute<Set, Inner>) -> AttributeReader<Inner> {
     AttributeReader(payload)
   }
 
   /// The payload as a nested array: each element's payload holds `Element` attributes.
-  public func elements<Set, Element>(_ attribute: NestedArrayAttribute<Set, Element>) -> ArrayReader<Element> {
+  public func elements<Element>(_ attribute: NestedArrayAttribute<Set, Element>) -> ArrayReader<Element> {
     ArrayReader(payload)
   }
 }
 
 /// Matches a raw attribute against a typed key in a `switch`.
-public func ~= <Set, Value>(pattern: Attribute<Set, Value>, value: RawAttribute) -> Bool {
+public func ~= <Set, Value>(pattern: Attribute<Set, Value>, value: RawAttribute<Set>) -> Bool {
   pattern.type == value.type
 }
 
-public func ~= <Set, Inner>(pattern: NestedAttribute<Set, Inner>, value: RawAttribute) -> Bool {
+public func ~= <Set, Inner>(pattern: NestedAttribute<Set, Inner>, value: RawAttribute<Set>) -> Bool {
   pattern.type == value.type
 }
 
-public func ~= <Set, Element>(pattern: NestedArrayAttribute<Set, Element>, value: RawAttribute) -> Bool {
+public func ~= <Set, Element>(pattern: NestedArrayAttribute<Set, Element>, value: RawAttribute<Set>) -> Bool {
   pattern.type == value.type
 }
 
@@ -61,7 +61,7 @@ public struct AttributeReader<Set: AttributeSet> {
 
   /// The next attribute, or nil at the end. Throws when a header or length is bad; the
   /// last attribute's padding may be missing, as the kernel allows.
-  public mutating func next() throws(NetlinkError) -> RawAttribute? {
+  public mutating func next() throws(NetlinkError) -> RawAttribute<Set>? {
     let left = bytes.count - offset
     if left == 0 { return nil }
     guard left >= AttributeHeader.size,
@@ -74,7 +74,7 @@ public struct AttributeReader<Set: AttributeSet> {
     let start = bytes.startIndex + offset
     let payload = bytes[(start + AttributeHeader.size)..<(start + size)]
     offset += min(AttributeHeader.align(size), left)
-    return RawAttribute(
+    return RawAttribute<Set>(
       type: rawType & AttributeHeader.typeMask,
       isNested: rawType & AttributeHeader.nestedFlag != 0,
       isNetworkByteOrder: rawType & AttributeHeader.networkByteOrderFlag != 0,
@@ -82,7 +82,7 @@ public struct AttributeReader<Set: AttributeSet> {
   }
 
   /// Calls `body` with each attribute in turn.
-  public mutating func forEach(_ body: (RawAttribute) throws(NetlinkError) -> Void) throws(NetlinkError) {
+  public mutating func forEach(_ body: (RawAttribute<Set>) throws(NetlinkError) -> Void) throws(NetlinkError) {
     while let attribute = try next() { try body(attribute) }
   }
 }

@@ -39,7 +39,7 @@ public enum GenericNetlink {
     var attributes = try reply.attributes(after: GenericHeader.size, as: ControlSet.self)
     var id: UInt16?
     try attributes.forEach { (a) throws(NetlinkError) in
-      if case Attribute<ControlSet, UInt16>.familyID = a { id = try a.value(.familyID) }
+      if case .familyID = a { id = try a.value(.familyID) }
     }
     return id
   }

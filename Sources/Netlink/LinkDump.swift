@@ -55,12 +55,12 @@ public enum LinkDump {
     var link = LinkSummary(index: header.index, name: "")
     try attributes.forEach { (a) throws(NetlinkError) in
       switch a {
-      case Attribute<LinkSet, String>.interfaceName:
+      case .interfaceName:
         link.name = try a.value(.interfaceName)
-      case NestedAttribute<LinkSet, LinkInfoSet>.linkInfo:
+      case .linkInfo:
         var info = a.nested(.linkInfo)
         try info.forEach { (i) throws(NetlinkError) in
-          if case Attribute<LinkInfoSet, String>.kind = i { link.kind = try i.value(.kind) }
+          if case .kind = i { link.kind = try i.value(.kind) }
         }
       default:
         break
