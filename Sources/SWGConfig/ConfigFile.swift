@@ -24,11 +24,13 @@ public struct ConfigFile: Equatable, Sendable {
   /// Parses a config file as wg does: line by line; from `#` to the end of a line is a
   /// comment; every whitespace character is deleted; section names and keys are
   /// case-insensitive; `AllowedIPs` lines accumulate, other repeated keys overwrite.
-  /// Endpoints are resolved while parsing. `fileName` only labels errors.
+  /// Endpoints are resolved while parsing, retrying transient failures `resolutionRetries`
+  /// times (nil: as WG_ENDPOINT_RESOLUTION_RETRIES says). `fileName` only labels errors.
   public static func parse(
-    _ text: [UInt8], fileName: String = "-", warn: (ConfigWarning) -> Void = { _ in }
+    _ text: [UInt8], fileName: String = "-", resolutionRetries: Int? = nil,
+    warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigFileError) -> ConfigFile {
-    var parser = ConfigFileParser(fileName: fileName)
+    var parser = ConfigFileParser(fileName: fileName, resolutionRetries: resolutionRetries)
     var lineNumber = 0
     var start = text.startIndex
     while start < text.endIndex {
@@ -41,9 +43,10 @@ public struct ConfigFile: Equatable, Sendable {
   }
 
   public static func parse(
-    _ text: String, fileName: String = "-", warn: (ConfigWarning) -> Void = { _ in }
+    _ text: String, fileName: String = "-", resolutionRetries: Int? = nil,
+    warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigFileError) -> ConfigFile {
-    try parse(Array(text.utf8), fileName: fileName, warn: warn)
+    try parse(Array(text.utf8), fileName: fileName, resolutionRetries: resolutionRetries, warn: warn)
   }
 }
 
@@ -52,13 +55,17 @@ struct ConfigFileParser {
   enum Section { case none, interface, peer }
 
   let fileName: String
+  let resolutionRetries: Int?
   var file = ConfigFile()
   var section = Section.none
   /// The line of each peer's `[Peer]`, for the missing-public-key error.
   var peerLines: [Int] = []
   var peerHasKey: [Bool] = []
 
-  init(fileName: String) { self.fileName = fileName }
+  init(fileName: String, resolutionRetries: Int?) {
+    self.fileName = fileName
+    self.resolutionRetries = resolutionRetries
+  }
 
   mutating func read(
     line raw: ArraySlice<UInt8>, number: Int, warn: (ConfigWarning) -> Void
@@ -111,7 +118,7 @@ struct ConfigFileParser {
       let p = file.peers.count - 1
       guard p >= 0 else { throw .lineUnrecognized(lossy(line)) }
       if let v = value("Endpoint") {
-        file.peers[p].endpoint = try ConfigValue.endpoint(v, warn: warn)
+        file.peers[p].endpoint = try ConfigValue.endpoint(v, retries: resolutionRetries, warn: warn)
       } else if let v = value("PublicKey") {
         file.peers[p].publicKey = try ConfigValue.key(v)
         peerHasKey[p] = true

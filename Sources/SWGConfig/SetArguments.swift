@@ -10,15 +10,16 @@ import SWGCore
 /// swg's addition (the protocols' update-only flag). Key files are read and endpoints
 /// resolved here, so everything is checked before anything is sent.
 public enum SetArguments {
+  /// `resolutionRetries` as in `ConfigValue.endpoint`: nil reads WG_ENDPOINT_RESOLUTION_RETRIES.
   public static func parse(
-    _ words: [String], warn: (ConfigWarning) -> Void = { _ in }
+    _ words: [String], resolutionRetries: Int? = nil, warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigError) -> DeviceChange {
-    try parse(bytes: words.map { Array($0.utf8) }, warn: warn)
+    try parse(bytes: words.map { Array($0.utf8) }, resolutionRetries: resolutionRetries, warn: warn)
   }
 
   /// The same, for words taken straight from argv as bytes.
   public static func parse(
-    bytes words: [[UInt8]], warn: (ConfigWarning) -> Void = { _ in }
+    bytes words: [[UInt8]], resolutionRetries: Int? = nil, warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigError) -> DeviceChange {
     var change = DeviceChange()
     var peer: PeerChange?
@@ -51,7 +52,7 @@ public enum SetArguments {
         peer?.updateOnly = true
         i += 1
       case ("endpoint", true, true):
-        peer?.endpoint = try ConfigValue.endpoint(value, warn: warn)
+        peer?.endpoint = try ConfigValue.endpoint(value, retries: resolutionRetries, warn: warn)
         i += 2
       case ("allowed-ips", true, true):
         let list = try ConfigValue.allowedIPs(value.filter { !isSpace($0) }, warn: warn)

@@ -34,9 +34,9 @@ public struct WgQuickConfig: Equatable, Sendable {
 
   /// Parses the wg part with the wg(8) parser (as `wg addconf` would read it).
   public func wireGuardConfig(
-    fileName: String = "-", warn: (ConfigWarning) -> Void = { _ in }
+    fileName: String = "-", resolutionRetries: Int? = nil, warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigFileError) -> ConfigFile {
-    try ConfigFile.parse(wgConfig, fileName: fileName, warn: warn)
+    try ConfigFile.parse(wgConfig, fileName: fileName, resolutionRetries: resolutionRetries, warn: warn)
   }
 
   /// Reads a wg-quick config. The only error is a `SaveConfig` that is neither true nor

@@ -1,0 +1,112 @@
+import Foundation
+import SWGConfig
+import SWGCore
+import Testing
+
+/// Fixed keys for tests (generated once with `wg genkey`/`wg pubkey`).
+enum TestKeys {
+  static let privateText = "wP8cpNmpmiLo1QnWRYe0nVbo8g7W3hYGAgmpnFAPc0s="
+  static let publicText = "lmL5rCKKebpbxg5KYA0fPlBF3UGlYM9inAusH2OrU1A="
+  static let peer2Text = "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0="
+  static let peer3Text = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg="
+  static let pskText = "/UwcSPg38hW/D9Y3tcS1FOV0K1wuURMbS0sesJEP5ak="
+
+  static func key(_ text: String) throws -> Key { try ConfigValue.key(text) }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+  var description: String
+}
+
+/// A scratch directory removed when the value goes away.
+final class TempDir {
+  let path: String
+
+  init() throws {
+    var template = Array("/tmp/swg-config-test-XXXXXX".utf8CString)
+    guard let made = mkdtemp(&template) else { throw TestFailure(description: "mkdtemp failed") }
+    path = String(cString: made)
+    chmod(path, 0o700)
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+
+  @discardableResult
+  func write(_ name: String, _ bytes: [UInt8], mode: Int = 0o600) throws -> String {
+    let file = path + "/" + name
+    guard FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: mode])
+    else { throw TestFailure(description: "cannot write \(file)") }
+    return file
+  }
+
+  @discardableResult
+  func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
+}
+
+/// The real tools, when installed: oracles for error texts and `strip` output.
+enum Oracle {
+  static let wg = "/usr/bin/wg"
+  static let wgQuick = "/usr/bin/wg-quick"
+  static var wgAvailable: Bool { FileManager.default.isExecutableFile(atPath: wg) }
+  /// wg-quick re-executes itself through sudo unless run as root.
+  static var wgQuickAvailable: Bool {
+    FileManager.default.isExecutableFile(atPath: wgQuick) && getuid() == 0
+      && FileManager.default.isExecutableFile(atPath: "/bin/bash")
+  }
+
+  struct Result {
+    var status: Int32
+    var stdout: [UInt8]
+    var stderr: [UInt8]
+    var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+  }
+
+  static func run(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in extra { env[k] = v }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes fully before waiting so a chatty child cannot block.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outData = Data()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async {
+      outData = out.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    errData = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return Result(status: process.terminationStatus, stdout: Array(outData), stderr: Array(errData))
+  }
+
+  /// `wg setconf` (or addconf) on an interface that does not exist: parse errors come
+  /// before any attempt to reach the interface. Endpoint retries are turned off.
+  static func wgConf(_ command: String, file: String) throws -> Result {
+    try run(wg, [command, "swgnone0", file], environment: ["WG_ENDPOINT_RESOLUTION_RETRIES": "0"])
+  }
+
+  static func wgSet(_ words: [String]) throws -> Result {
+    try run(wg, ["set", "swgnone0"] + words, environment: ["WG_ENDPOINT_RESOLUTION_RETRIES": "0"])
+  }
+}
+
+/// Everything swg would print for a failed config parse: warnings as they came, then the
+/// error as `wg setconf` reports it.
+func wgStyleStderr(_ text: [UInt8], fileName: String = "test.conf") -> (stderr: String, error: ConfigFileError?) {
+  var lines = ""
+  do {
+    _ = try ConfigFile.parse(text, fileName: fileName, resolutionRetries: 0) { lines += "\($0)\n" }
+    return (lines, nil)
+  } catch {
+    return (lines + error.wgReport, error)
+  }
+}
