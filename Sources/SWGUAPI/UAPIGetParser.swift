@@ -37,7 +37,9 @@ public struct UAPIGetParser {
   private let limits: Limits
   private var lines: UAPILineSplitter
   private var device: Device
-  private var peer: Peer?
+  /// The peer being read, edited in place; meaningful only while `inPeer`.
+  private var peer = Peer(publicKey: .zero)
+  private var inPeer = false
   private var allowedIPCount = 0
   /// The last `errno=` value; a reply without one is a protocol error.
   private var status: Int32?
@@ -119,10 +121,11 @@ public struct UAPIGetParser {
     let value = kv.value
 
     if key.equals("public_key") {
-      guard device.peers.count + (peer == nil ? 0 : 1) < limits.maxPeers else { throw .tooManyPeers }
-      if let p = peer { device.peers.append(p) }
-      guard let k = Key(hexBytes: value) else { throw .badValue(key: "public_key", line: n) }
+      guard device.peers.count + (inPeer ? 1 : 0) < limits.maxPeers else { throw .tooManyPeers }
+      if inPeer { device.peers.append(peer) }
+      guard let k = UAPIValue.key(value) else { throw .badValue(key: "public_key", line: n) }
       peer = Peer(publicKey: k)
+      inPeer = true
       return true
     }
     if key.equals("errno") {
@@ -132,7 +135,7 @@ public struct UAPIGetParser {
       status = Int32(e)
       return true
     }
-    if peer != nil {
+    if inPeer {
       try takePeerLine(key, value, line: n)
     } else {
       try takeDeviceLine(key, value, line: n)
@@ -144,7 +147,7 @@ public struct UAPIGetParser {
     _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, line n: Int
   ) throws(UAPIReplyError) {
     if key.equals("private_key") {
-      guard let k = Key(hexBytes: value) else { throw .badValue(key: "private_key", line: n) }
+      guard let k = UAPIValue.key(value) else { throw .badValue(key: "private_key", line: n) }
       device.privateKey = k
     } else if key.equals("listen_port") {
       guard let p = UAPIValue.unsigned(value, max: UInt64(UInt16.max)) else {
@@ -163,60 +166,56 @@ public struct UAPIGetParser {
   private mutating func takePeerLine(
     _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, line n: Int
   ) throws(UAPIReplyError) {
-    guard var p = peer else { return }
-    // Move the peer out while editing, so its arrays are not copied.
-    peer = nil
-    defer { peer = p }
     if key.equals("allowed_ip") {
       guard allowedIPCount < limits.maxAllowedIPs else { throw .tooManyAllowedIPs }
       guard let a = UAPIValue.allowedIP(value) else { throw .badValue(key: "allowed_ip", line: n) }
       allowedIPCount += 1
-      p.allowedIPs.append(a)
+      peer.allowedIPs.append(a)
     } else if key.equals("endpoint") {
       switch UAPIValue.endpoint(value) {
-      case .endpoint(let e): p.endpoint = e
+      case .endpoint(let e): peer.endpoint = e
       case .malformed: throw .badValue(key: "endpoint", line: n)
       case .unresolvable: throw .unresolvableEndpoint(line: n)
       }
     } else if key.equals("preshared_key") {
-      guard let k = Key(hexBytes: value) else { throw .badValue(key: "preshared_key", line: n) }
-      p.presharedKey = k.isZero ? nil : k
+      guard let k = UAPIValue.key(value) else { throw .badValue(key: "preshared_key", line: n) }
+      peer.presharedKey = k.isZero ? nil : k
     } else if key.equals("persistent_keepalive_interval") {
       guard let s = UAPIValue.unsigned(value, max: UInt64(UInt16.max)) else {
         throw .badValue(key: "persistent_keepalive_interval", line: n)
       }
-      p.persistentKeepalive = UInt16(s)
+      peer.persistentKeepalive = UInt16(s)
     } else if key.equals("last_handshake_time_sec") {
       guard let s = UAPIValue.unsigned(value, max: UInt64(Int64.max)) else {
         throw .badValue(key: "last_handshake_time_sec", line: n)
       }
-      p.lastHandshake.seconds = Int64(s)
+      peer.lastHandshake.seconds = Int64(s)
     } else if key.equals("last_handshake_time_nsec") {
       guard let s = UAPIValue.unsigned(value, max: UInt64(Int64.max)) else {
         throw .badValue(key: "last_handshake_time_nsec", line: n)
       }
-      p.lastHandshake.nanoseconds = Int64(s)
+      peer.lastHandshake.nanoseconds = Int64(s)
     } else if key.equals("rx_bytes") {
       guard let b = UAPIValue.unsigned(value, max: UInt64.max) else {
         throw .badValue(key: "rx_bytes", line: n)
       }
-      p.rxBytes = b
+      peer.rxBytes = b
     } else if key.equals("tx_bytes") {
       guard let b = UAPIValue.unsigned(value, max: UInt64.max) else {
         throw .badValue(key: "tx_bytes", line: n)
       }
-      p.txBytes = b
+      peer.txBytes = b
     } else if key.equals("protocol_version") {
       // wg ignores this key; keep it when it is a number, and ignore it otherwise.
-      if let v = UAPIValue.unsigned(value, max: UInt64(UInt32.max)) { p.protocolVersion = UInt32(v) }
+      if let v = UAPIValue.unsigned(value, max: UInt64(UInt32.max)) { peer.protocolVersion = UInt32(v) }
     }
     // Device keys after the first peer, and unknown keys, are ignored as wg does.
   }
 
   private mutating func complete() throws(UAPIReplyError) {
-    if let p = peer {
-      device.peers.append(p)
-      peer = nil
+    if inPeer {
+      device.peers.append(peer)
+      inPeer = false
     }
     guard status == 0 else {
       let e: UAPIReplyError = status.map { .daemon(Errno($0)) } ?? .missingErrno

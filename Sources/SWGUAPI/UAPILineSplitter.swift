@@ -34,8 +34,12 @@ struct UAPILineSplitter {
     var start = 0
     while start < count {
       // Find the next newline in this chunk.
-      var end = start
-      while end < count && bytes[end] != 0x0a { end += 1 }
+      let end: Int
+      if let base = bytes.baseAddress, let nl = memchr(base + start, 0x0a, count - start) {
+        end = UnsafeRawPointer(nl) - base
+      } else {
+        end = count
+      }
       let lineBytes = end - start
       if end == count {
         // No newline: keep the rest, within the limits.

@@ -30,6 +30,33 @@ enum UAPIValue {
     return Int32(magnitude)
   }
 
+  /// 64 hex digits (either case) as a key, decoded without branching on the digits,
+  /// like wg's key_from_hex. (Key(hexBytes:) does the same but is generic across a module
+  /// boundary, which costs a witness-table call per digit.)
+  static func key(_ v: UnsafeRawBufferPointer) -> Key? {
+    guard v.count == 64 else { return nil }
+    var bad: Int32 = 0
+    var key = Key.zero
+    key.withUnsafeMutableBytes { out in
+      for i in 0..<32 {
+        let h = hexValue(Int32(v[2 * i])), l = hexValue(Int32(v[2 * i + 1]))
+        bad |= (h | l) >> 31
+        out[i] = UInt8(truncatingIfNeeded: (h << 4) | (l & 15))
+      }
+    }
+    return bad == 0 ? key : nil
+  }
+
+  /// The value of a hex digit, or -1, computed without branches.
+  @inline(__always)
+  private static func hexValue(_ c: Int32) -> Int32 {
+    let num = c ^ 48
+    let numMask = (num &- 10) >> 8
+    let alpha = (c & ~32) &- 55
+    let alphaMask = ((alpha &- 10) ^ (alpha &- 16)) >> 8
+    return ((numMask & num) | (alphaMask & alpha)) | ~(numMask | alphaMask)
+  }
+
   @inline(__always)
   static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
 
