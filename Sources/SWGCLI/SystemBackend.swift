@@ -1,20 +1,14 @@
-import Glibc
 import SWGCore
+import SWGKernel
 import SWGUAPI
 
-/// The backends a real swg process uses.
+/// The backends a real swg process uses: the kernel over generic netlink, and userspace
+/// daemons over their UAPI sockets, chosen per name as wg's `ipc.c` chooses.
 enum SystemBackend {
   static func make() -> any WireGuardBackend {
-    BackendSelector(
-      kernel: KernelPending(), userspace: UAPIBackend(),
-      isUserspace: { UAPIBackend.isUserspaceInterface($0) })
+    let userspace = UAPIBackend()
+    return BackendSelector(
+      kernel: KernelBackend(), userspace: userspace,
+      isUserspace: { userspace.isUserspaceInterface($0) })
   }
-}
-
-// TEMPORARY: replaced by SWGKernel's KernelBackend as soon as it is committed. Until then
-// kernel devices answer as a kernel without the wireguard module does.
-struct KernelPending: WireGuardBackend {
-  func deviceNames() throws -> [String] { [] }
-  func device(named name: String) throws -> Device { throw Errno(EPROTONOSUPPORT) }
-  func apply(_ change: DeviceChange, to name: String) throws { throw Errno(EPROTONOSUPPORT) }
 }
