@@ -10,6 +10,8 @@ enum TestKeys {
   static let peer2Text = "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0="
   static let peer3Text = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg="
   static let pskText = "/UwcSPg38hW/D9Y3tcS1FOV0K1wuURMbS0sesJEP5ak="
+  /// Not the public key of `privateText` (a device ignores a peer with its own key).
+  static let peer4Text = "uEvnOGbtQe8DziMSjmc0CQyGQjjjEfXSIJtaPl52rxM="
 
   static func key(_ text: String) throws -> Key { try ConfigValue.key(text) }
 }

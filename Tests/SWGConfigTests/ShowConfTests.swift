@@ -1,0 +1,203 @@
+import Foundation
+import SWGConfig
+import SWGCore
+import Testing
+
+private let K = TestKeys.privateText
+private let P = TestKeys.publicText
+private let P2 = TestKeys.peer2Text
+private let P3 = TestKeys.peer3Text
+private let PSK = TestKeys.pskText
+private let P4 = TestKeys.peer4Text
+
+@Suite struct ShowConfTests {
+  @Test func exactLayout() throws {
+    var device = Device(name: "wg0", privateKey: try TestKeys.key(K), listenPort: 51820, fwmark: 0xca6c)
+    device.peers = [
+      Peer(
+        publicKey: try TestKeys.key(P), presharedKey: try TestKeys.key(PSK),
+        endpoint: try ConfigValue.endpoint("[::1]:1234", retries: 0), persistentKeepalive: 25,
+        allowedIPs: try ConfigValue.allowedIPs("10.0.0.2/32,fd00::2/128").entries.map(\.allowedIP)),
+      Peer(publicKey: try TestKeys.key(P2), presharedKey: .zero),
+      Peer(publicKey: try TestKeys.key(P3), endpoint: try ConfigValue.endpoint("127.0.0.1:51820", retries: 0)),
+    ]
+    #expect(device.showconf == """
+      [Interface]
+      ListenPort = 51820
+      FwMark = 0xca6c
+      PrivateKey = \(K)
+
+      [Peer]
+      PublicKey = \(P)
+      PresharedKey = \(PSK)
+      AllowedIPs = 10.0.0.2/32, fd00::2/128
+      Endpoint = [::1]:1234
+      PersistentKeepalive = 25
+
+      [Peer]
+      PublicKey = \(P2)
+
+      [Peer]
+      PublicKey = \(P3)
+      Endpoint = 127.0.0.1:51820
+
+      """)
+  }
+
+  @Test func bareInterface() {
+    #expect(Device(name: "wg0").showconf == "[Interface]\n\n")
+  }
+
+  @Test func parseShowconfParseIsIdentity() throws {
+    let texts = [
+      "[Interface]\nPrivateKey=\(K)\nListenPort=1\nFwMark=0x1\n[Peer]\nPublicKey=\(P)\nAllowedIPs=10.0.0.0/8,::/0\nAllowedIPs=192.168.1.1\nEndpoint=[fe80::1%lo]:9\nPersistentKeepalive=65535\nPresharedKey=\(PSK)\n",
+      "[Interface]\n",
+      "[Peer]\nPublicKey=\(P2)\n[Peer]\nPublicKey=\(P)\nEndpoint=127.0.0.1:0\n",
+      "[Interface]\nFwMark=4294967295\nListenPort=65535\n",
+    ]
+    for text in texts {
+      let file = try parseConfig(text)
+      let device = file.asDevice(named: "wg0")
+      let written = device.showconf
+      let reparsed = try parseConfig(written)
+      #expect(reparsed.asDevice(named: "wg0") == device)
+      #expect(reparsed.asDevice(named: "wg0").showconf == written)
+    }
+  }
+
+  @Test func randomDevicesRoundTrip() throws {
+    var rng = SplitMix64(seed: 21)
+    func key() -> Key? { Key(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }) }
+    for _ in 0..<300 {
+      var device = Device(name: "wg0")
+      if Bool.random(using: &rng) { device.privateKey = key() }
+      device.listenPort = Bool.random(using: &rng) ? UInt16.random(in: 0...65535, using: &rng) : 0
+      device.fwmark = Bool.random(using: &rng) ? UInt32.random(in: 0...UInt32.max, using: &rng) : 0
+      for _ in 0..<Int.random(in: 0...4, using: &rng) {
+        guard let pub = key() else { continue }
+        var peer = Peer(publicKey: pub)
+        if Bool.random(using: &rng) { peer.presharedKey = key() }
+        peer.persistentKeepalive = Bool.random(using: &rng) ? UInt16.random(in: 0...65535, using: &rng) : 0
+        switch Int.random(in: 0..<3, using: &rng) {
+        case 0: peer.endpoint = .v4(IPv4Address(UInt32.random(in: 0...UInt32.max, using: &rng)), port: UInt16.random(in: 0...65535, using: &rng))
+        case 1: peer.endpoint = .v6(IPv6Address(high: rng.next(), low: rng.next()), port: UInt16.random(in: 0...65535, using: &rng))
+        default: break
+        }
+        for _ in 0..<Int.random(in: 0...5, using: &rng) {
+          let v6 = Bool.random(using: &rng)
+          let address: IPAddress = v6 ? .v6(IPv6Address(high: rng.next(), low: rng.next())) : .v4(IPv4Address(UInt32.random(in: 0...UInt32.max, using: &rng)))
+          let cidr = UInt8.random(in: 0...(v6 ? 128 : 32), using: &rng)
+          guard let ip = AllowedIP(address: address, cidr: cidr) else { continue }
+          // A device never reports host bits or duplicates: build what it would show.
+          let masked = try parseConfig("[Peer]\nPublicKey=\(pub.base64)\nAllowedIPs=\(ip)\n").asDevice(named: "x").peers[0].allowedIPs[0]
+          if !peer.allowedIPs.contains(masked) { peer.allowedIPs.append(masked) }
+        }
+        if !device.peers.contains(where: { $0.publicKey == pub }) { device.peers.append(peer) }
+      }
+      if let priv = device.privateKey, priv.isZero { device.privateKey = nil }
+      device.publicKey = device.privateKey?.publicKey
+      let text = device.showconf
+      let back = try parseConfig(text).asDevice(named: "wg0")
+      #expect(back == device, "\(text)")
+    }
+  }
+
+  @Test func asDeviceAppliesLikeSetconf() throws {
+    let file = try parseConfig("""
+      [Interface]
+      PrivateKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
+      [Peer]
+      PublicKey = \(P)
+      AllowedIPs = 10.0.0.1/8, 10.0.0.0/8, fd00::1/64
+      PresharedKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
+      [Peer]
+      PublicKey = \(P)
+      AllowedIPs = 192.168.0.0/16, -192.168.0.0/16, 172.16.0.0/12
+      """)
+    let device = file.asDevice(named: "wg0")
+    #expect(device.privateKey == nil && device.publicKey == nil)
+    #expect(device.peers.count == 1)
+    // The second section merged in and did not replace (it has +/- entries).
+    #expect(device.peers[0].allowedIPs.map(\.description) == ["10.0.0.0/8", "fd00::/64", "172.16.0.0/12"])
+    #expect(device.peers[0].presharedKey == nil)
+  }
+}
+
+/// Differential test with the real wg and wireguard-go: what `wg showconf` prints, swg
+/// parses and writes back byte for byte.
+@Suite(.serialized) struct ShowConfOracleTests {
+  static var available: Bool {
+    Oracle.wgAvailable && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/wireguard-go")
+      && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip")
+  }
+
+  @Test(.enabled(if: available, "needs root, wg, ip and wireguard-go"))
+  func realShowconfRoundTrips() throws {
+    let name = "swgh1sc\(getpid() % 10000)"
+    let netns = "swgh1-\(name)"
+    let ip = FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip"
+    _ = try Oracle.run(ip, ["netns", "add", netns])
+    let daemon = Process()
+    daemon.executableURL = URL(fileURLWithPath: ip)
+    daemon.arguments = ["netns", "exec", netns, "/usr/bin/wireguard-go", "-f", name]
+    daemon.standardOutput = FileHandle.nullDevice
+    daemon.standardError = FileHandle.nullDevice
+    try daemon.run()
+    defer {
+      daemon.terminate()
+      daemon.waitUntilExit()
+      _ = try? Oracle.run(ip, ["netns", "del", netns])
+      unlink("/var/run/wireguard/\(name).sock")
+    }
+    let socket = "/var/run/wireguard/\(name).sock"
+    for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(50_000) }
+    try #require(FileManager.default.fileExists(atPath: socket))
+
+    let dir = try TempDir()
+    let configs = [
+      "[Interface]\nPrivateKey = \(K)\nListenPort = 0\n",
+      """
+      [Interface]
+      PrivateKey = \(K)
+      ListenPort = 41820
+      FwMark = 0x1234
+      [Peer]
+      PublicKey = \(P4)
+      PresharedKey = \(PSK)
+      AllowedIPs = 10.0.0.0/8, 10.1.2.3/32, fd00::/64, ::/0
+      Endpoint = [::1]:51820
+      PersistentKeepalive = 0
+      [Peer]
+      PublicKey = \(P2)
+      AllowedIPs = 192.168.7.0/24
+      Endpoint = 127.0.0.1:9
+      [Peer]
+      PublicKey = \(P3)
+      """,
+      "[Interface]\nFwMark = 1\n[Peer]\nPublicKey = \(P)\nAllowedIPs = 10.9.9.9/24\n",
+    ]
+    for (i, config) in configs.enumerated() {
+      let path = try dir.write("c\(i).conf", config)
+      let set = try Oracle.run(Oracle.wg, ["setconf", name, path])
+      try #require(set.status == 0, "wg setconf failed: \(set.stderrText)")
+      let shown = try Oracle.run(Oracle.wg, ["showconf", name])
+      try #require(shown.status == 0)
+      let real = String(decoding: shown.stdout, as: UTF8.self)
+      // Listen port 0 makes the daemon pick one: read it back from the real output.
+      let parsed = try parseConfig(real)
+      let ours = parsed.asDevice(named: name)
+      #expect(ours.showconf == real)
+      // Same peers and prefixes as the file, order aside (wireguard-go does not keep it).
+      let expected = try parseConfig(config).asDevice(named: name)
+      #expect(Set(ours.peers.map(\.publicKey)) == Set(expected.peers.map(\.publicKey)))
+      for peer in expected.peers {
+        let mine = ours.peers.first { $0.publicKey == peer.publicKey }
+        #expect(Set(mine?.allowedIPs ?? []) == Set(peer.allowedIPs))
+        #expect(mine?.endpoint == peer.endpoint)
+        #expect(mine?.presharedKey == peer.presharedKey)
+      }
+      #expect(ours.privateKey == expected.privateKey)
+      #expect(ours.fwmark == expected.fwmark)
+    }
+  }
+}
