@@ -30,10 +30,12 @@ let package = Package(
     // that a fuzz target builds with only the modules it fuzzes.
     .target(name: "UAPIProperties", dependencies: ["SWGUAPI"], swiftSettings: swift6),
     .target(name: "ConfigProperties", dependencies: ["SWGConfig"], swiftSettings: swift6),
+    .target(name: "NetlinkProperties", dependencies: ["Netlink", "SWGKernel"], swiftSettings: swift6),
 
     .target(name: "FuzzUAPIGet", dependencies: ["FuzzSupport", "UAPIProperties"], swiftSettings: swift6),
     .target(name: "FuzzConfig", dependencies: ["FuzzSupport", "ConfigProperties"], swiftSettings: swift6),
     .target(name: "FuzzQuickConfig", dependencies: ["FuzzSupport", "ConfigProperties"], swiftSettings: swift6),
     .target(name: "FuzzSetWords", dependencies: ["FuzzSupport", "ConfigProperties"], swiftSettings: swift6),
+    .target(name: "FuzzNetlinkDump", dependencies: ["FuzzSupport", "NetlinkProperties"], swiftSettings: swift6),
   ]
 )

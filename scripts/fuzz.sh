@@ -57,7 +57,7 @@ run_one() {
   args+=(${FUZZ_ARGS:-})
   # Parsers resolve endpoint names: run without a network (loopback only, down) so no
   # lookup can leave the machine.
-  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1:quarantine_size_mb=16:max_malloc_fill_size=0} \
     nice -n "$nice_level" timeout --kill-after=30 $((seconds + 120)) \
     unshare --net "$bin" "${args[@]}" "$corpus" "$seeds" >"$log" 2>&1
   rc=$?
