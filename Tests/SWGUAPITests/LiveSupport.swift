@@ -95,6 +95,24 @@ final class WireGuardGo {
 
   func signal(_ sig: Int32) { kill(pid, sig) }
 
+  /// The state letter from /proc/PID/stat (`T` when stopped).
+  var state: Character? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return nil }
+    return stat[close...].dropFirst(2).first
+  }
+
+  /// SIGSTOP, then wait until the kernel reports the whole process stopped.
+  func pause() throws {
+    kill(pid, SIGSTOP)
+    for _ in 0..<200 {
+      if state == "T" { return }
+      usleep(5_000)
+    }
+    throw LiveError("wireguard-go \(name) did not stop (state \(state.map(String.init) ?? "?"))")
+  }
+
   func stop() {
     if process.isRunning {
       kill(pid, SIGCONT)
