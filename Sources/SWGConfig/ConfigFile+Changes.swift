@@ -34,8 +34,12 @@ extension ConfigFile {
       var fromFile: Bool
       var index: Int
     }
-    var all = peers.enumerated().map { Origin(key: $0.element.publicKey, fromFile: true, index: $0.offset) }
-    all += runtime.peers.enumerated().map { Origin(key: $0.element.publicKey, fromFile: false, index: $0.offset) }
+    var all = peers.enumerated().map {
+      Origin(key: $0.element.publicKey, fromFile: true, index: $0.offset)
+    }
+    all += runtime.peers.enumerated().map {
+      Origin(key: $0.element.publicKey, fromFile: false, index: $0.offset)
+    }
     all.sort { a, b in
       if a.key != b.key { return Key.byteOrder(a.key, b.key) }
       if a.fromFile != b.fromFile { return !a.fromFile }

@@ -27,7 +27,9 @@ extension ConfigFile {
       }
       if let psk = change.presharedKey { device.peers[index].presharedKey = psk.isZero ? nil : psk }
       if let endpoint = change.endpoint { device.peers[index].endpoint = endpoint }
-      if let keepalive = change.persistentKeepalive { device.peers[index].persistentKeepalive = keepalive }
+      if let keepalive = change.persistentKeepalive {
+        device.peers[index].persistentKeepalive = keepalive
+      }
       if change.replaceAllowedIPs { device.peers[index].allowedIPs = [] }
       for entry in change.allowedIPs {
         let ip = entry.allowedIP.masked
@@ -48,8 +50,10 @@ extension AllowedIP {
       let mask: UInt32 = cidr == 0 ? 0 : UInt32.max << (32 - UInt32(cidr))
       copy.address = .v4(IPv4Address(a.value & mask))
     case .v6(let a):
-      let highMask: UInt64 = cidr == 0 ? 0 : (cidr >= 64 ? UInt64.max : UInt64.max << (64 - UInt64(cidr)))
-      let lowMask: UInt64 = cidr <= 64 ? 0 : (cidr >= 128 ? UInt64.max : UInt64.max << (128 - UInt64(cidr)))
+      let highMask: UInt64 =
+        cidr == 0 ? 0 : (cidr >= 64 ? UInt64.max : UInt64.max << (64 - UInt64(cidr)))
+      let lowMask: UInt64 =
+        cidr <= 64 ? 0 : (cidr >= 128 ? UInt64.max : UInt64.max << (128 - UInt64(cidr)))
       copy.address = .v6(IPv6Address(high: a.high & highMask, low: a.low & lowMask))
     }
     return copy

@@ -13,7 +13,8 @@ public struct ConfigFile: Equatable, Sendable {
   public var peers: [PeerChange]
 
   public init(
-    privateKey: Key? = nil, listenPort: UInt16? = nil, fwmark: UInt32? = nil, peers: [PeerChange] = []
+    privateKey: Key? = nil, listenPort: UInt16? = nil, fwmark: UInt32? = nil,
+    peers: [PeerChange] = []
   ) {
     self.privateKey = privateKey
     self.listenPort = listenPort
@@ -46,7 +47,8 @@ public struct ConfigFile: Equatable, Sendable {
     _ text: String, fileName: String = "-", resolutionRetries: Int? = nil,
     warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigFileError) -> ConfigFile {
-    try parse(Array(text.utf8), fileName: fileName, resolutionRetries: resolutionRetries, warn: warn)
+    try parse(
+      Array(text.utf8), fileName: fileName, resolutionRetries: resolutionRetries, warn: warn)
   }
 }
 
@@ -140,7 +142,8 @@ struct ConfigFileParser {
 
   func finish() throws(ConfigFileError) -> ConfigFile {
     if let missing = peerHasKey.firstIndex(of: false) {
-      throw ConfigFileError(fileName: fileName, line: peerLines[missing], error: .peerMissingPublicKey)
+      throw ConfigFileError(
+        fileName: fileName, line: peerLines[missing], error: .peerMissingPublicKey)
     }
     return file
   }

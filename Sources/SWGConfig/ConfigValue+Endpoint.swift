@@ -22,7 +22,8 @@ extension ConfigValue {
     if let retries {
       remaining = retries
     } else {
-      remaining = try resolutionRetries(fromEnvironment: environment("WG_ENDPOINT_RESOLUTION_RETRIES"))
+      remaining = try resolutionRetries(
+        fromEnvironment: environment("WG_ENDPOINT_RESOLUTION_RETRIES"))
     }
     if value.isEmpty { throw .emptyEndpoint }
     let host: ArraySlice<UInt8>
@@ -54,7 +55,9 @@ extension ConfigValue {
     while true {
       var result: UnsafeMutablePointer<addrinfo>?
       let rc = hostC.withUnsafeBufferPointer { h in
-        serviceC.withUnsafeBufferPointer { s in getaddrinfo(h.baseAddress, s.baseAddress, &hints, &result) }
+        serviceC.withUnsafeBufferPointer { s in
+          getaddrinfo(h.baseAddress, s.baseAddress, &hints, &result)
+        }
       }
       if rc == 0, let first = result {
         defer { freeaddrinfo(first) }

@@ -61,7 +61,8 @@ public enum ConfigValue {
   public static func persistentKeepalive(_ text: [UInt8]) throws(ConfigError) -> UInt16 {
     let value = truncatedAtNUL(text)
     if equalsIgnoringCase(value, "off") { return 0 }
-    guard let first = value.first, isDigit(first), let number = parseUnsigned(value[...], radix: 10),
+    guard let first = value.first, isDigit(first),
+      let number = parseUnsigned(value[...], radix: 10),
       number <= 65535
     else { throw .invalidPersistentKeepalive(value: lossy(text)) }
     return UInt16(number)
@@ -113,13 +114,17 @@ func lossy<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
 }
 
 /// ASCII case-insensitive equality, as strcasecmp in the C locale.
-func equalsIgnoringCase<C: Collection>(_ bytes: C, _ word: String) -> Bool where C.Element == UInt8 {
-  bytes.count == word.utf8.count && zip(bytes, word.utf8).allSatisfy { lowercased($0) == lowercased($1) }
+func equalsIgnoringCase<C: Collection>(_ bytes: C, _ word: String) -> Bool
+where C.Element == UInt8 {
+  bytes.count == word.utf8.count
+    && zip(bytes, word.utf8).allSatisfy { lowercased($0) == lowercased($1) }
 }
 
 /// ASCII case-insensitive prefix test, as strncasecmp.
-func hasPrefixIgnoringCase<C: Collection>(_ bytes: C, _ word: String) -> Bool where C.Element == UInt8 {
-  bytes.count >= word.utf8.count && zip(bytes, word.utf8).allSatisfy { lowercased($0) == lowercased($1) }
+func hasPrefixIgnoringCase<C: Collection>(_ bytes: C, _ word: String) -> Bool
+where C.Element == UInt8 {
+  bytes.count >= word.utf8.count
+    && zip(bytes, word.utf8).allSatisfy { lowercased($0) == lowercased($1) }
 }
 
 /// Digits only (at least one) in `radix`; nil on any other character. Saturates instead of

@@ -36,7 +36,8 @@ func showconfText(_ endpoint: Endpoint) -> String? {
   let flags = NI_DGRAM | NI_NUMERICSERV | NI_NUMERICHOST
   let rc = endpoint.withSockaddr { raw -> Int32 in
     guard let sa = raw.baseAddress?.assumingMemoryBound(to: sockaddr.self) else { return EAI_FAIL }
-    return getnameinfo(sa, socklen_t(raw.count), &host, socklen_t(host.count), &serv, socklen_t(serv.count), flags)
+    return getnameinfo(
+      sa, socklen_t(raw.count), &host, socklen_t(host.count), &serv, socklen_t(serv.count), flags)
   }
   guard rc == 0 else { return nil }
   let h = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

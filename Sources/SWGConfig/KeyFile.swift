@@ -27,7 +27,10 @@ extension ConfigValue {
     while got < 44 {
       let n = text.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + got }, 44 - got) }
       if n < 0 && errno == EINTR { continue }
-      if n < 0 { failed = true; break }
+      if n < 0 {
+        failed = true
+        break
+      }
       if n == 0 { break }
       got += n
     }

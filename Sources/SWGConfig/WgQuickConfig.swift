@@ -36,12 +36,15 @@ public struct WgQuickConfig: Equatable, Sendable {
   public func wireGuardConfig(
     fileName: String = "-", resolutionRetries: Int? = nil, warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigFileError) -> ConfigFile {
-    try ConfigFile.parse(wgConfig, fileName: fileName, resolutionRetries: resolutionRetries, warn: warn)
+    try ConfigFile.parse(
+      wgConfig, fileName: fileName, resolutionRetries: resolutionRetries, warn: warn)
   }
 
   /// Reads a wg-quick config. The only error is a `SaveConfig` that is neither true nor
   /// false (any case), on which wg-quick dies.
-  public static func parse(_ text: [UInt8], fileName: String = "-") throws(ConfigFileError) -> WgQuickConfig {
+  public static func parse(_ text: [UInt8], fileName: String = "-") throws(ConfigFileError)
+    -> WgQuickConfig
+  {
     var config = WgQuickConfig()
     config.wgConfig.reserveCapacity(text.count + 1)
     var inInterface = false
@@ -100,7 +103,8 @@ public struct WgQuickConfig: Equatable, Sendable {
           } else if equalsIgnoringCase(value, "false") {
             config.saveConfig = false
           } else {
-            throw ConfigFileError(fileName: fileName, line: lineNumber, error: .invalidBoolean(value: lossy(value)))
+            throw ConfigFileError(
+              fileName: fileName, line: lineNumber, error: .invalidBoolean(value: lossy(value)))
           }
           continue
         }
@@ -111,7 +115,9 @@ public struct WgQuickConfig: Equatable, Sendable {
     return config
   }
 
-  public static func parse(_ text: String, fileName: String = "-") throws(ConfigFileError) -> WgQuickConfig {
+  public static func parse(_ text: String, fileName: String = "-") throws(ConfigFileError)
+    -> WgQuickConfig
+  {
     try parse(Array(text.utf8), fileName: fileName)
   }
 }

@@ -3,45 +3,49 @@ import SWGConfig
 import SWGCore
 import Testing
 
-private let K = TestKeys.privateText
-private let P = TestKeys.publicText
-private let P2 = TestKeys.peer2Text
-private let P3 = TestKeys.peer3Text
-private let PSK = TestKeys.pskText
-private let P4 = TestKeys.peer4Text
+private let priv = TestKeys.privateText
+private let pub = TestKeys.publicText
+private let pub2 = TestKeys.peer2Text
+private let pub3 = TestKeys.peer3Text
+private let psk = TestKeys.pskText
+private let pub4 = TestKeys.peer4Text
 
 @Suite struct ShowConfTests {
   @Test func exactLayout() throws {
-    var device = Device(name: "wg0", privateKey: try TestKeys.key(K), listenPort: 51820, fwmark: 0xca6c)
+    var device = Device(
+      name: "wg0", privateKey: try TestKeys.key(priv), listenPort: 51820, fwmark: 0xca6c)
     device.peers = [
       Peer(
-        publicKey: try TestKeys.key(P), presharedKey: try TestKeys.key(PSK),
+        publicKey: try TestKeys.key(pub), presharedKey: try TestKeys.key(psk),
         endpoint: try ConfigValue.endpoint("[::1]:1234", retries: 0), persistentKeepalive: 25,
         allowedIPs: try ConfigValue.allowedIPs("10.0.0.2/32,fd00::2/128").entries.map(\.allowedIP)),
-      Peer(publicKey: try TestKeys.key(P2), presharedKey: .zero),
-      Peer(publicKey: try TestKeys.key(P3), endpoint: try ConfigValue.endpoint("127.0.0.1:51820", retries: 0)),
+      Peer(publicKey: try TestKeys.key(pub2), presharedKey: .zero),
+      Peer(
+        publicKey: try TestKeys.key(pub3),
+        endpoint: try ConfigValue.endpoint("127.0.0.1:51820", retries: 0)),
     ]
-    #expect(device.showconf == """
-      [Interface]
-      ListenPort = 51820
-      FwMark = 0xca6c
-      PrivateKey = \(K)
+    #expect(
+      device.showconf == """
+        [Interface]
+        ListenPort = 51820
+        FwMark = 0xca6c
+        PrivateKey = \(priv)
 
-      [Peer]
-      PublicKey = \(P)
-      PresharedKey = \(PSK)
-      AllowedIPs = 10.0.0.2/32, fd00::2/128
-      Endpoint = [::1]:1234
-      PersistentKeepalive = 25
+        [Peer]
+        PublicKey = \(pub)
+        PresharedKey = \(psk)
+        AllowedIPs = 10.0.0.2/32, fd00::2/128
+        Endpoint = [::1]:1234
+        PersistentKeepalive = 25
 
-      [Peer]
-      PublicKey = \(P2)
+        [Peer]
+        PublicKey = \(pub2)
 
-      [Peer]
-      PublicKey = \(P3)
-      Endpoint = 127.0.0.1:51820
+        [Peer]
+        PublicKey = \(pub3)
+        Endpoint = 127.0.0.1:51820
 
-      """)
+        """)
   }
 
   @Test func bareInterface() {
@@ -50,9 +54,9 @@ private let P4 = TestKeys.peer4Text
 
   @Test func parseShowconfParseIsIdentity() throws {
     let texts = [
-      "[Interface]\nPrivateKey=\(K)\nListenPort=1\nFwMark=0x1\n[Peer]\nPublicKey=\(P)\nAllowedIPs=10.0.0.0/8,::/0\nAllowedIPs=192.168.1.1\nEndpoint=[fe80::1%lo]:9\nPersistentKeepalive=65535\nPresharedKey=\(PSK)\n",
+      "[Interface]\nPrivateKey=\(priv)\nListenPort=1\nFwMark=0x1\n[Peer]\nPublicKey=\(pub)\nAllowedIPs=10.0.0.0/8,::/0\nAllowedIPs=192.168.1.1\nEndpoint=[fe80::1%lo]:9\nPersistentKeepalive=65535\nPresharedKey=\(psk)\n",
       "[Interface]\n",
-      "[Peer]\nPublicKey=\(P2)\n[Peer]\nPublicKey=\(P)\nEndpoint=127.0.0.1:0\n",
+      "[Peer]\nPublicKey=\(pub2)\n[Peer]\nPublicKey=\(pub)\nEndpoint=127.0.0.1:0\n",
       "[Interface]\nFwMark=4294967295\nListenPort=65535\n",
     ]
     for text in texts {
@@ -77,19 +81,30 @@ private let P4 = TestKeys.peer4Text
         guard let pub = key() else { continue }
         var peer = Peer(publicKey: pub)
         if Bool.random(using: &rng) { peer.presharedKey = key() }
-        peer.persistentKeepalive = Bool.random(using: &rng) ? UInt16.random(in: 0...65535, using: &rng) : 0
+        peer.persistentKeepalive =
+          Bool.random(using: &rng) ? UInt16.random(in: 0...65535, using: &rng) : 0
         switch Int.random(in: 0..<3, using: &rng) {
-        case 0: peer.endpoint = .v4(IPv4Address(UInt32.random(in: 0...UInt32.max, using: &rng)), port: UInt16.random(in: 0...65535, using: &rng))
-        case 1: peer.endpoint = .v6(IPv6Address(high: rng.next(), low: rng.next()), port: UInt16.random(in: 0...65535, using: &rng))
+        case 0:
+          peer.endpoint = .v4(
+            IPv4Address(UInt32.random(in: 0...UInt32.max, using: &rng)),
+            port: UInt16.random(in: 0...65535, using: &rng))
+        case 1:
+          peer.endpoint = .v6(
+            IPv6Address(high: rng.next(), low: rng.next()),
+            port: UInt16.random(in: 0...65535, using: &rng))
         default: break
         }
         for _ in 0..<Int.random(in: 0...5, using: &rng) {
           let v6 = Bool.random(using: &rng)
-          let address: IPAddress = v6 ? .v6(IPv6Address(high: rng.next(), low: rng.next())) : .v4(IPv4Address(UInt32.random(in: 0...UInt32.max, using: &rng)))
+          let address: IPAddress =
+            v6
+            ? .v6(IPv6Address(high: rng.next(), low: rng.next()))
+            : .v4(IPv4Address(UInt32.random(in: 0...UInt32.max, using: &rng)))
           let cidr = UInt8.random(in: 0...(v6 ? 128 : 32), using: &rng)
           guard let ip = AllowedIP(address: address, cidr: cidr) else { continue }
           // A device never reports host bits or duplicates: build what it would show.
-          let masked = try parseConfig("[Peer]\nPublicKey=\(pub.base64)\nAllowedIPs=\(ip)\n").asDevice(named: "x").peers[0].allowedIPs[0]
+          let masked = try parseConfig("[Peer]\nPublicKey=\(pub.base64)\nAllowedIPs=\(ip)\n")
+            .asDevice(named: "x").peers[0].allowedIPs[0]
           if !peer.allowedIPs.contains(masked) { peer.allowedIPs.append(masked) }
         }
         if !device.peers.contains(where: { $0.publicKey == pub }) { device.peers.append(peer) }
@@ -103,22 +118,24 @@ private let P4 = TestKeys.peer4Text
   }
 
   @Test func asDeviceAppliesLikeSetconf() throws {
-    let file = try parseConfig("""
+    let file = try parseConfig(
+      """
       [Interface]
       PrivateKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
       [Peer]
-      PublicKey = \(P)
+      PublicKey = \(pub)
       AllowedIPs = 10.0.0.1/8, 10.0.0.0/8, fd00::1/64
       PresharedKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
       [Peer]
-      PublicKey = \(P)
+      PublicKey = \(pub)
       AllowedIPs = 192.168.0.0/16, -192.168.0.0/16, 172.16.0.0/12
       """)
     let device = file.asDevice(named: "wg0")
     #expect(device.privateKey == nil && device.publicKey == nil)
     #expect(device.peers.count == 1)
     // The second section merged in and did not replace (it has +/- entries).
-    #expect(device.peers[0].allowedIPs.map(\.description) == ["10.0.0.0/8", "fd00::/64", "172.16.0.0/12"])
+    #expect(
+      device.peers[0].allowedIPs.map(\.description) == ["10.0.0.0/8", "fd00::/64", "172.16.0.0/12"])
     #expect(device.peers[0].presharedKey == nil)
   }
 }
@@ -127,15 +144,18 @@ private let P4 = TestKeys.peer4Text
 /// parses and writes back byte for byte.
 @Suite(.serialized) struct ShowConfOracleTests {
   static var available: Bool {
-    Oracle.wgAvailable && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/wireguard-go")
-      && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip")
+    Oracle.wgAvailable && getuid() == 0
+      && FileManager.default.isExecutableFile(atPath: "/usr/bin/wireguard-go")
+      && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
+      || FileManager.default.isExecutableFile(atPath: "/sbin/ip")
   }
 
   @Test(.enabled(if: available, "needs root, wg, ip and wireguard-go"))
   func realShowconfRoundTrips() throws {
     let name = "swgh1sc\(getpid() % 10000)"
     let netns = "swgh1-\(name)"
-    let ip = FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip"
+    let ip =
+      FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip"
     _ = try Oracle.run(ip, ["netns", "add", netns])
     let daemon = Process()
     daemon.executableURL = URL(fileURLWithPath: ip)
@@ -155,26 +175,26 @@ private let P4 = TestKeys.peer4Text
 
     let dir = try TempDir()
     let configs = [
-      "[Interface]\nPrivateKey = \(K)\nListenPort = 0\n",
+      "[Interface]\nPrivateKey = \(priv)\nListenPort = 0\n",
       """
       [Interface]
-      PrivateKey = \(K)
+      PrivateKey = \(priv)
       ListenPort = 41820
       FwMark = 0x1234
       [Peer]
-      PublicKey = \(P4)
-      PresharedKey = \(PSK)
+      PublicKey = \(pub4)
+      PresharedKey = \(psk)
       AllowedIPs = 10.0.0.0/8, 10.1.2.3/32, fd00::/64, ::/0
       Endpoint = [::1]:51820
       PersistentKeepalive = 0
       [Peer]
-      PublicKey = \(P2)
+      PublicKey = \(pub2)
       AllowedIPs = 192.168.7.0/24
       Endpoint = 127.0.0.1:9
       [Peer]
-      PublicKey = \(P3)
+      PublicKey = \(pub3)
       """,
-      "[Interface]\nFwMark = 1\n[Peer]\nPublicKey = \(P)\nAllowedIPs = 10.9.9.9/24\n",
+      "[Interface]\nFwMark = 1\n[Peer]\nPublicKey = \(pub)\nAllowedIPs = 10.9.9.9/24\n",
     ]
     for (i, config) in configs.enumerated() {
       let path = try dir.write("c\(i).conf", config)

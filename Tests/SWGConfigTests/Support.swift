@@ -36,7 +36,9 @@ final class TempDir {
   @discardableResult
   func write(_ name: String, _ bytes: [UInt8], mode: Int = 0o600) throws -> String {
     let file = path + "/" + name
-    guard FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: mode])
+    guard
+      FileManager.default.createFile(
+        atPath: file, contents: Data(bytes), attributes: [.posixPermissions: mode])
     else { throw TestFailure(description: "cannot write \(file)") }
     return file
   }
@@ -63,14 +65,17 @@ enum Oracle {
     var stderrText: String { String(decoding: stderr, as: UTF8.self) }
   }
 
-  static func run(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+  static func run(_ path: String, _ arguments: [String], environment extra: [String: String] = [:])
+    throws -> Result
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (k, v) in extra { env[k] = v }
     process.environment = env
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
@@ -103,7 +108,9 @@ enum Oracle {
 
 /// Everything swg would print for a failed config parse: warnings as they came, then the
 /// error as `wg setconf` reports it.
-func wgStyleStderr(_ text: [UInt8], fileName: String = "test.conf") -> (stderr: String, error: ConfigFileError?) {
+func wgStyleStderr(_ text: [UInt8], fileName: String = "test.conf") -> (
+  stderr: String, error: ConfigFileError?
+) {
   var lines = ""
   do {
     _ = try ConfigFile.parse(text, fileName: fileName, resolutionRetries: 0) { lines += "\($0)\n" }

@@ -21,7 +21,8 @@ import Testing
   }
 
   @Test func stalePeersAreRemovedFirstInDescendingKeyOrder() throws {
-    let file = try parseConfig("[Peer]\nPublicKey = \(key(5).base64)\n[Peer]\nPublicKey = \(key(2).base64)\n")
+    let file = try parseConfig(
+      "[Peer]\nPublicKey = \(key(5).base64)\n[Peer]\nPublicKey = \(key(2).base64)\n")
     let runtime = Device(name: "wg0", peers: [3, 2, 9, 1].map { Peer(publicKey: key($0)) })
     let change = file.syncChange(runtime: runtime)
     #expect(!change.replacePeers)
@@ -33,7 +34,8 @@ import Testing
   }
 
   @Test func keptPeersLosePresharedKeyAndKeepaliveTheFileDropped() throws {
-    let file = try parseConfig("""
+    let file = try parseConfig(
+      """
       [Peer]
       PublicKey = \(key(1).base64)
       [Peer]
@@ -44,11 +46,13 @@ import Testing
       PublicKey = \(key(3).base64)
       """)
     let psk = try TestKeys.key(TestKeys.pskText)
-    let runtime = Device(name: "wg0", peers: [
-      Peer(publicKey: key(1), presharedKey: psk, persistentKeepalive: 25),
-      Peer(publicKey: key(2), presharedKey: psk, persistentKeepalive: 25),
-      Peer(publicKey: key(3)),
-    ])
+    let runtime = Device(
+      name: "wg0",
+      peers: [
+        Peer(publicKey: key(1), presharedKey: psk, persistentKeepalive: 25),
+        Peer(publicKey: key(2), presharedKey: psk, persistentKeepalive: 25),
+        Peer(publicKey: key(3)),
+      ])
     let change = file.syncChange(runtime: runtime)
     #expect(change.peers.count == 3)
     #expect(change.peers[0].presharedKey == Key.zero)
@@ -63,6 +67,7 @@ import Testing
   @Test func freeFunctionFormAgrees() throws {
     let file = try parseConfig("[Peer]\nPublicKey = \(key(1).base64)\n")
     let runtime = Device(name: "wg0", peers: [Peer(publicKey: key(2))])
-    #expect(ConfigFile.syncChange(file: file, runtime: runtime) == file.syncChange(runtime: runtime))
+    #expect(
+      ConfigFile.syncChange(file: file, runtime: runtime) == file.syncChange(runtime: runtime))
   }
 }

@@ -2,7 +2,9 @@ import SWGConfig
 import SWGCore
 import Testing
 
-func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T) {
+func expectError<T>(
+  _ expected: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T
+) {
   do {
     let value = try body()
     Issue.record("expected error \(expected), got \(value)", sourceLocation: sourceLocation)
@@ -14,7 +16,9 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
 }
 
 @Suite struct PortTests {
-  @Test(arguments: [("51820", 51820), ("0", 0), ("65535", 65535), ("1", 1), ("00080", 80)] as [(String, UInt16)])
+  @Test(
+    arguments: [("51820", 51820), ("0", 0), ("65535", 65535), ("1", 1), ("00080", 80)]
+      as [(String, UInt16)])
   func numbers(_ text: String, _ port: UInt16) throws {
     #expect(try ConfigValue.port(text) == port)
   }
@@ -39,22 +43,30 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
 }
 
 @Suite struct FwmarkTests {
-  @Test(arguments: [
-    ("off", 0), ("OFF", 0), ("Off", 0), ("0", 0), ("010", 10), ("0x10", 16), ("0xCa6C", 0xca6c),
-    ("4294967295", 0xffff_ffff), ("0xffffffff", 0xffff_ffff), ("0x00000001", 1),
-  ] as [(String, UInt32)])
+  @Test(
+    arguments: [
+      ("off", 0), ("OFF", 0), ("Off", 0), ("0", 0), ("010", 10), ("0x10", 16), ("0xCa6C", 0xca6c),
+      ("4294967295", 0xffff_ffff), ("0xffffffff", 0xffff_ffff), ("0x00000001", 1),
+    ] as [(String, UInt32)])
   func accepted(_ text: String, _ mark: UInt32) throws {
     #expect(try ConfigValue.fwmark(text) == mark)
   }
 
-  @Test(arguments: ["", "x", "-1", "+1", " 1", "0X10", "0x", "0x-1", "0x1ffffffff", "4294967296", "1.0", "offf", "0xg", "99999999999999999999999"])
+  @Test(arguments: [
+    "", "x", "-1", "+1", " 1", "0X10", "0x", "0x-1", "0x1ffffffff", "4294967296", "1.0", "offf",
+    "0xg", "99999999999999999999999",
+  ])
   func rejected(_ text: String) {
-    expectError("Fwmark is neither 0/off nor 0-0xffffffff: `\(text)'") { try ConfigValue.fwmark(text) }
+    expectError("Fwmark is neither 0/off nor 0-0xffffffff: `\(text)'") {
+      try ConfigValue.fwmark(text)
+    }
   }
 }
 
 @Suite struct PersistentKeepaliveTests {
-  @Test(arguments: [("off", 0), ("oFF", 0), ("0", 0), ("25", 25), ("65535", 65535), ("025", 25)] as [(String, UInt16)])
+  @Test(
+    arguments: [("off", 0), ("oFF", 0), ("0", 0), ("25", 25), ("65535", 65535), ("025", 25)]
+      as [(String, UInt16)])
   func accepted(_ text: String, _ seconds: UInt16) throws {
     #expect(try ConfigValue.persistentKeepalive(text) == seconds)
   }
@@ -74,7 +86,9 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
     expectError("Key is not the correct length or format: `abc'") { try ConfigValue.key("abc") }
     expectError("Key is not the correct length or format: `'") { try ConfigValue.key("") }
     let noncanonical = String(TestKeys.privateText.dropLast(2)) + "t="
-    expectError("Key is not the correct length or format: `\(noncanonical)'") { try ConfigValue.key(noncanonical) }
+    expectError("Key is not the correct length or format: `\(noncanonical)'") {
+      try ConfigValue.key(noncanonical)
+    }
   }
 }
 
@@ -98,12 +112,24 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
 
   @Test func syntaxErrors() {
     expectError("Unable to parse empty endpoint") { try ConfigValue.endpoint("", retries: 0) }
-    expectError("Unable to find port of endpoint: `1.2.3.4'") { try ConfigValue.endpoint("1.2.3.4", retries: 0) }
-    expectError("Unable to find port of endpoint: `1.2.3.4:'") { try ConfigValue.endpoint("1.2.3.4:", retries: 0) }
-    expectError("Unable to find matching brace of endpoint: `[::1'") { try ConfigValue.endpoint("[::1", retries: 0) }
-    expectError("Unable to find port of endpoint: `[::1]'") { try ConfigValue.endpoint("[::1]", retries: 0) }
-    expectError("Unable to find port of endpoint: `[::1]:'") { try ConfigValue.endpoint("[::1]:", retries: 0) }
-    expectError("Unable to find port of endpoint: `[::1]1'") { try ConfigValue.endpoint("[::1]1", retries: 0) }
+    expectError("Unable to find port of endpoint: `1.2.3.4'") {
+      try ConfigValue.endpoint("1.2.3.4", retries: 0)
+    }
+    expectError("Unable to find port of endpoint: `1.2.3.4:'") {
+      try ConfigValue.endpoint("1.2.3.4:", retries: 0)
+    }
+    expectError("Unable to find matching brace of endpoint: `[::1'") {
+      try ConfigValue.endpoint("[::1", retries: 0)
+    }
+    expectError("Unable to find port of endpoint: `[::1]'") {
+      try ConfigValue.endpoint("[::1]", retries: 0)
+    }
+    expectError("Unable to find port of endpoint: `[::1]:'") {
+      try ConfigValue.endpoint("[::1]:", retries: 0)
+    }
+    expectError("Unable to find port of endpoint: `[::1]1'") {
+      try ConfigValue.endpoint("[::1]1", retries: 0)
+    }
   }
 
   @Test func transientFailuresAreRetriedWithWgsBackoffAndMessage() {
@@ -112,9 +138,10 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
     expectError("Servname not supported for ai_socktype: `127.0.0.1:nosuchservice'") {
       try ConfigValue.endpoint("127.0.0.1:nosuchservice", retries: 1) { warnings.append($0) }
     }
-    #expect(warnings.map(\.description) == [
-      "Servname not supported for ai_socktype: `127.0.0.1:nosuchservice'. Trying again in 1.00 seconds..."
-    ])
+    #expect(
+      warnings.map(\.description) == [
+        "Servname not supported for ai_socktype: `127.0.0.1:nosuchservice'. Trying again in 1.00 seconds..."
+      ])
   }
 
   @Test func retryWarningTextFollowsWgsSchedule() {
@@ -122,11 +149,16 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
     var delay: UInt32 = 1_000_000
     var texts: [String] = []
     for _ in 0..<20 {
-      texts.append(ConfigWarning.endpointRetry(reason: "r", value: "v", delayMicroseconds: delay).description)
+      texts.append(
+        ConfigWarning.endpointRetry(reason: "r", value: "v", delayMicroseconds: delay).description)
       delay = min(20_000_000, UInt32(UInt64(delay) * 6 / 5))
     }
     let seconds = texts.map { $0.split(separator: " ")[5] }
-    #expect(seconds.prefix(15) == ["1.00", "1.20", "1.44", "1.73", "2.07", "2.49", "2.99", "3.58", "4.30", "5.16", "6.19", "7.43", "8.92", "10.70", "12.84"])
+    #expect(
+      seconds.prefix(15) == [
+        "1.00", "1.20", "1.44", "1.73", "2.07", "2.49", "2.99", "3.58", "4.30", "5.16", "6.19",
+        "7.43", "8.92", "10.70", "12.84",
+      ])
     #expect(seconds.last == "20.00")
     #expect(texts[0] == "r: `v'. Trying again in 1.00 seconds...")
   }
@@ -149,7 +181,10 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
 @Suite struct AllowedIPListTests {
   @Test func defaultsAndPrefixes() throws {
     let list = try ConfigValue.allowedIPs("10.0.0.1,fd00::1,10.0.0.0/8,::/0,0.0.0.0/0")
-    #expect(list.entries.map(\.description) == ["10.0.0.1/32", "fd00::1/128", "10.0.0.0/8", "::/0", "0.0.0.0/0"])
+    #expect(
+      list.entries.map(\.description) == [
+        "10.0.0.1/32", "fd00::1/128", "10.0.0.0/8", "::/0", "0.0.0.0/0",
+      ])
     #expect(list.replacesExisting)
     #expect(list.entries.allSatisfy { !$0.remove })
   }
@@ -169,21 +204,32 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
 
   @Test func hostBitsWarnWithTheTextAsWritten() throws {
     var warnings: [String] = []
-    let list = try ConfigValue.allowedIPs("10.0.0.1/24,fd00::1/64,10.0.0.0/024") { warnings.append($0.description) }
-    #expect(warnings == [
-      "Warning: AllowedIP has nonzero host part: 10.0.0.1/24",
-      "Warning: AllowedIP has nonzero host part: fd00::1/64",
-    ])
+    let list = try ConfigValue.allowedIPs("10.0.0.1/24,fd00::1/64,10.0.0.0/024") {
+      warnings.append($0.description)
+    }
+    #expect(
+      warnings == [
+        "Warning: AllowedIP has nonzero host part: 10.0.0.1/24",
+        "Warning: AllowedIP has nonzero host part: fd00::1/64",
+      ])
     // The address is kept as written; the kernel masks it.
     #expect(list.entries.map(\.description) == ["10.0.0.1/24", "fd00::1/64", "10.0.0.0/24"])
   }
 
   @Test func errors() {
-    expectError("Unable to parse IP address: `10.0.0.x'") { try ConfigValue.allowedIPs("10.0.0.x/24") }
-    expectError("AllowedIP is not in the correct format: `10.0.0.1/33'") { try ConfigValue.allowedIPs("10.0.0.1/33") }
-    expectError("AllowedIP is not in the correct format: `10.0.0.1/33'") { try ConfigValue.allowedIPs("-10.0.0.1/33") }
+    expectError("Unable to parse IP address: `10.0.0.x'") {
+      try ConfigValue.allowedIPs("10.0.0.x/24")
+    }
+    expectError("AllowedIP is not in the correct format: `10.0.0.1/33'") {
+      try ConfigValue.allowedIPs("10.0.0.1/33")
+    }
+    expectError("AllowedIP is not in the correct format: `10.0.0.1/33'") {
+      try ConfigValue.allowedIPs("-10.0.0.1/33")
+    }
     expectError("Unable to parse IP address: `'") { try ConfigValue.allowedIPs(",") }
-    expectError("Unable to parse IP address: `10.0.0.0 '") { try ConfigValue.allowedIPs("10.0.0.0 /8") }
+    expectError("Unable to parse IP address: `10.0.0.0 '") {
+      try ConfigValue.allowedIPs("10.0.0.0 /8")
+    }
   }
 }
 
@@ -204,13 +250,17 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
 
   @Test func errorsMatchWg() throws {
     let dir = try TempDir()
-    expectError("fopen: No such file or directory") { try ConfigValue.keyFile(path: dir.path + "/missing") }
+    expectError("fopen: No such file or directory") {
+      try ConfigValue.keyFile(path: dir.path + "/missing")
+    }
     let short = try dir.write("short", "abc\n")
     expectError("Invalid length key in key file") { try ConfigValue.keyFile(path: short) }
     let whitespaceOnly = try dir.write("ws", "\n")
     expectError("Invalid length key in key file") { try ConfigValue.keyFile(path: whitespaceOnly) }
     let trailing = try dir.write("trailing", TestKeys.pskText + "\nx")
-    expectError("Found trailing character in key file: `x'") { try ConfigValue.keyFile(path: trailing) }
+    expectError("Found trailing character in key file: `x'") {
+      try ConfigValue.keyFile(path: trailing)
+    }
     let long = try dir.write("long", TestKeys.pskText + "A")
     expectError("Found trailing character in key file: `A'") { try ConfigValue.keyFile(path: long) }
     let bad = try dir.write("bad", String(repeating: "!", count: 44))
@@ -218,14 +268,17 @@ func expectError<T>(_ expected: String, sourceLocation: SourceLocation = #_sourc
       try ConfigValue.keyFile(path: bad)
     }
     let nul = try dir.write("nul", Array("abc".utf8) + [0] + [UInt8](repeating: 65, count: 40))
-    expectError("Key is not the correct length or format: `abc'") { try ConfigValue.keyFile(path: nul) }
+    expectError("Key is not the correct length or format: `abc'") {
+      try ConfigValue.keyFile(path: nul)
+    }
     // A directory opens but cannot be read.
     expectError("Invalid length key in key file") { try ConfigValue.keyFile(path: dir.path) }
   }
 
   @Test func endlessWhitespaceIsCapped() throws {
     let dir = try TempDir()
-    let path = try dir.write("huge", Array(TestKeys.pskText.utf8) + [UInt8](repeating: 0x20, count: 2 << 20))
+    let path = try dir.write(
+      "huge", Array(TestKeys.pskText.utf8) + [UInt8](repeating: 0x20, count: 2 << 20))
     expectError("Invalid length key in key file") { try ConfigValue.keyFile(path: path) }
   }
 

@@ -3,10 +3,12 @@ import SWGConfig
 import SWGCore
 import Testing
 
-private let K = TestKeys.privateText
-private let P = TestKeys.publicText
+private let priv = TestKeys.privateText
+private let pub = TestKeys.publicText
 
-func quick(_ text: String) throws -> WgQuickConfig { try WgQuickConfig.parse(text, fileName: "wg0.conf") }
+func quick(_ text: String) throws -> WgQuickConfig {
+  try WgQuickConfig.parse(text, fileName: "wg0.conf")
+}
 
 func stripped(_ text: String) throws -> String {
   String(decoding: try quick(text).strippedText, as: UTF8.self)
@@ -26,10 +28,10 @@ func stripped(_ text: String) throws -> String {
     PreDown = echo down
     PostDown = echo gone
     SaveConfig = true
-    PrivateKey = \(K)
+    PrivateKey = \(priv)
 
     [Peer]
-    PublicKey = \(P)
+    PublicKey = \(pub)
     AllowedIPs = 0.0.0.0/0
     """
 
@@ -47,21 +49,29 @@ func stripped(_ text: String) throws -> String {
   }
 
   @Test func extraKeysAreStrippedAndTheRestKeptVerbatim() throws {
-    #expect(try stripped(example) == "[Interface]\nPrivateKey = \(K)\n\n[Peer]\nPublicKey = \(P)\nAllowedIPs = 0.0.0.0/0\n\n")
+    #expect(
+      try stripped(example)
+        == "[Interface]\nPrivateKey = \(priv)\n\n[Peer]\nPublicKey = \(pub)\nAllowedIPs = 0.0.0.0/0\n\n")
   }
 
   @Test func hooksKeepTheirComments() throws {
-    #expect(try quick(example).postUp == ["iptables -A FORWARD -i %i -j ACCEPT; echo 'done' # note"])
+    #expect(
+      try quick(example).postUp == ["iptables -A FORWARD -i %i -j ACCEPT; echo 'done' # note"])
     #expect(try quick("[Interface]\nPostUp=echo a#b\n").postUp == ["echo a#b"])
   }
 
   @Test func hooksRepeatInOrder() throws {
-    #expect(try quick("[Interface]\nPostUp = a\nPostUp = b\npostup = c\n").postUp == ["a", "b", "c"])
+    #expect(
+      try quick("[Interface]\nPostUp = a\nPostUp = b\npostup = c\n").postUp == ["a", "b", "c"])
   }
 
   @Test func keysAndSectionAreCaseInsensitive() throws {
-    let config = try quick("[INTERFACE]\naddress = 10.0.0.1/24\nmtu = 1280\ndns = 1.1.1.1\nTABLE = off\nsaveconfig = FALSE\n")
-    #expect(config.addresses == ["10.0.0.1/24"] && config.mtu == "1280" && config.dnsServers == ["1.1.1.1"] && config.table == "off")
+    let config = try quick(
+      "[INTERFACE]\naddress = 10.0.0.1/24\nmtu = 1280\ndns = 1.1.1.1\nTABLE = off\nsaveconfig = FALSE\n"
+    )
+    #expect(
+      config.addresses == ["10.0.0.1/24"] && config.mtu == "1280"
+        && config.dnsServers == ["1.1.1.1"] && config.table == "off")
     #expect(!config.saveConfig)
     #expect(config.wgConfig == Array("[INTERFACE]\n".utf8))
   }
@@ -77,11 +87,13 @@ func stripped(_ text: String) throws -> String {
   @Test func anyBracketedKeyEndsTheInterfaceSection() throws {
     let config = try quick("[Interface]\n[Whatever]\nMTU = 1\n[ Interface ]\nMTU = 2\n")
     #expect(config.mtu == nil)
-    #expect(try stripped("[Interface]\n[Whatever]\nMTU = 1\n") == "[Interface]\n[Whatever]\nMTU = 1\n\n")
+    #expect(
+      try stripped("[Interface]\n[Whatever]\nMTU = 1\n") == "[Interface]\n[Whatever]\nMTU = 1\n\n")
   }
 
   @Test func dnsSplitsServersFromSearchDomains() throws {
-    let config = try quick("[Interface]\nDNS = 1.2.3.4,fd00::53\tdomain.example , 10.0.0.1.,1.2.3.4a, ::\n")
+    let config = try quick(
+      "[Interface]\nDNS = 1.2.3.4,fd00::53\tdomain.example , 10.0.0.1.,1.2.3.4a, ::\n")
     #expect(config.dnsServers == ["1.2.3.4", "fd00::53", "10.0.0.1.", "::"])
     #expect(config.dnsSearchDomains == ["domain.example", "1.2.3.4a"])
   }
@@ -91,7 +103,9 @@ func stripped(_ text: String) throws -> String {
   }
 
   @Test func scalarKeysKeepTheLastValue() throws {
-    let config = try quick("[Interface]\nMTU = 1\nMTU = 2\nTable = a\nTable = b\nSaveConfig = true\nSaveConfig = false\n")
+    let config = try quick(
+      "[Interface]\nMTU = 1\nMTU = 2\nTable = a\nTable = b\nSaveConfig = true\nSaveConfig = false\n"
+    )
     #expect(config.mtu == "2" && config.table == "b" && !config.saveConfig)
   }
 
@@ -107,7 +121,9 @@ func stripped(_ text: String) throws -> String {
   }
 
   @Test func commentsAndSpacingOfWgLinesArePreserved() throws {
-    #expect(try stripped("# top\n[Interface]\nPrivateKey   =  \(K)   # mine\n\n") == "# top\n[Interface]\nPrivateKey   =  \(K)   # mine\n\n\n")
+    #expect(
+      try stripped("# top\n[Interface]\nPrivateKey   =  \(priv)   # mine\n\n")
+        == "# top\n[Interface]\nPrivateKey   =  \(priv)   # mine\n\n\n")
   }
 
   @Test func readTrimsLeadingAndTrailingBlanksOnly() throws {
@@ -115,7 +131,8 @@ func stripped(_ text: String) throws -> String {
   }
 
   @Test func nulBytesAreDropped() throws {
-    let config = try WgQuickConfig.parse(Array("[Interface]\nMT".utf8) + [0] + Array("U = 1\nPrivate\u{0}Key = x\n".utf8))
+    let config = try WgQuickConfig.parse(
+      Array("[Interface]\nMT".utf8) + [0] + Array("U = 1\nPrivate\u{0}Key = x\n".utf8))
     #expect(config.mtu == "1")
     #expect(config.wgConfig == Array("[Interface]\nPrivateKey = x\n".utf8))
   }
@@ -133,7 +150,7 @@ func stripped(_ text: String) throws -> String {
 
   @Test func strippedTextFeedsTheWgParser() throws {
     let wg = try quick(example).wireGuardConfig(resolutionRetries: 0)
-    #expect(wg.privateKey?.base64 == K)
-    #expect(wg.peers.map(\.publicKey.base64) == [P])
+    #expect(wg.privateKey?.base64 == priv)
+    #expect(wg.peers.map(\.publicKey.base64) == [pub])
   }
 }

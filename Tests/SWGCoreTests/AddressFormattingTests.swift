@@ -3,9 +3,18 @@ import SWGCore
 import Testing
 
 struct BadTestInput: Error {}
-func v4(_ s: String) throws -> IPv4Address { guard let a = IPv4Address(s) else { throw BadTestInput() }; return a }
-func v6(_ s: String) throws -> IPv6Address { guard let a = IPv6Address(s) else { throw BadTestInput() }; return a }
-func ip(_ s: String) throws -> IPAddress { guard let a = IPAddress(s) else { throw BadTestInput() }; return a }
+func v4(_ s: String) throws -> IPv4Address {
+  guard let a = IPv4Address(s) else { throw BadTestInput() }
+  return a
+}
+func v6(_ s: String) throws -> IPv6Address {
+  guard let a = IPv6Address(s) else { throw BadTestInput() }
+  return a
+}
+func ip(_ s: String) throws -> IPAddress {
+  guard let a = IPAddress(s) else { throw BadTestInput() }
+  return a
+}
 
 @Suite struct AddressFormattingTests {
   @Test(arguments: [
@@ -20,7 +29,9 @@ func ip(_ s: String) throws -> IPAddress { guard let a = IPAddress(s) else { thr
     #expect(address.description == expected)
   }
 
-  @Test(arguments: ["1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.256", "0x1.2.3.4", " 1.2.3.4", "::g", "1::2::3", ""])
+  @Test(arguments: [
+    "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.256", "0x1.2.3.4", " 1.2.3.4", "::g", "1::2::3", "",
+  ])
   func malformedAddressesAreRejected(_ input: String) {
     #expect(IPAddress(input) == nil)
   }
@@ -46,7 +57,8 @@ func ip(_ s: String) throws -> IPAddress { guard let a = IPAddress(s) else { thr
     #expect(Endpoint.v6(try v6("2001:db8::1"), port: 65535).description == "[2001:db8::1]:65535")
     // Link-local scope: printed as %ifname (ifindex 1 is always lo).
     let lo = if_nametoindex("lo")
-    #expect(Endpoint.v6(try v6("fe80::1"), port: 51820, scopeID: lo).description == "[fe80::1%lo]:51820")
+    #expect(
+      Endpoint.v6(try v6("fe80::1"), port: 51820, scopeID: lo).description == "[fe80::1%lo]:51820")
     // A v4-mapped address is still AF_INET6 and contains ':'.
     #expect(Endpoint.v6(try v6("::ffff:10.0.0.1"), port: 1).description == "[::ffff:10.0.0.1]:1")
   }

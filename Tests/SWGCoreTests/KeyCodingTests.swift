@@ -126,7 +126,8 @@ let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
     for round in 0..<20000 {
       var text: [UInt8] = (0..<43).map { _ in
         Int.random(in: 0..<1000, using: &rng) < 998
-          ? base64Alphabet[Int.random(in: 0..<64, using: &rng)] : UInt8.random(in: 0...255, using: &rng)
+          ? base64Alphabet[Int.random(in: 0..<64, using: &rng)]
+          : UInt8.random(in: 0...255, using: &rng)
       }
       text.append(Int.random(in: 0..<50, using: &rng) == 0 ? UInt8(ascii: "A") : UInt8(ascii: "="))
       if round % 7 == 0 { text.removeLast(Int.random(in: 0...2, using: &rng)) }
@@ -146,7 +147,8 @@ let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
     for _ in 0..<20000 {
       var text: [UInt8] = (0..<64).map { _ in
         Int.random(in: 0..<1000, using: &rng) < 995
-          ? alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] : UInt8.random(in: 0...255, using: &rng)
+          ? alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]
+          : UInt8.random(in: 0...255, using: &rng)
       }
       if Int.random(in: 0..<20, using: &rng) == 0 { text.removeLast() }
       let expected = referenceHexDecode(text)
@@ -188,7 +190,8 @@ let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
   }
 
   @Test func generatedKeysAreRandomAndPrivateOnesClamped() {
-    let a = Key.generatePrivate(), b = Key.generatePrivate()
+    let a = Key.generatePrivate()
+    let b = Key.generatePrivate()
     #expect(a != b)
     #expect(a.bytes[0] & 7 == 0)
     #expect(a.bytes[31] & 0xc0 == 0x40)

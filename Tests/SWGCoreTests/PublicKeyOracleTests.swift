@@ -11,8 +11,11 @@ enum WgOracle {
   static func publicKeys(of privateKeys: [String]) throws -> [String] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "while read -r k; do printf '%s\\n' \"$k\" | \(path) pubkey || echo FAIL; done"]
-    let input = Pipe(), output = Pipe()
+    process.arguments = [
+      "-c", "while read -r k; do printf '%s\\n' \"$k\" | \(path) pubkey || echo FAIL; done",
+    ]
+    let input = Pipe()
+    let output = Pipe()
     process.standardInput = input
     process.standardOutput = output
     try process.run()
@@ -25,7 +28,9 @@ enum WgOracle {
 }
 
 @Suite struct PublicKeyOracleTests {
-  @Test(.enabled(if: WgOracle.available, "wg (wireguard-tools) is not installed: no oracle to compare with"))
+  @Test(
+    .enabled(
+      if: WgOracle.available, "wg (wireguard-tools) is not installed: no oracle to compare with"))
   func publicKeysAgreeWithWgPubkey() throws {
     var rng = SplitMix64(seed: 5)
     var keys: [Key] = []
@@ -58,7 +63,9 @@ enum WgOracle {
 
   @Test func rfc7748TestVector() throws {
     // RFC 7748 §6.1: Alice's private key and public key.
-    let alice = try #require(Key(hex: "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"))
-    #expect(alice.publicKey.hex == "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a")
+    let alice = try #require(
+      Key(hex: "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"))
+    #expect(
+      alice.publicKey.hex == "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a")
   }
 }
