@@ -99,7 +99,9 @@ public struct UAPIBackend: WireGuardBackend {
       try Array("get=1\n\n".utf8).withUnsafeBytes { raw in try s.sendAll(raw) }
     } catch let error as Errno {
       // wg ignores write errors and reads whatever comes; a dead daemon then sends nothing.
-      if error.rawValue == ETIMEDOUT { throw UAPIError(errno: error, socketPath: s.path, stage: .send) }
+      if error.rawValue == ETIMEDOUT {
+        throw UAPIError(errno: error, socketPath: s.path, stage: .send)
+      }
     }
     var parser = UAPIGetParser(interfaceName: name, limits: limits)
     let end = read(from: s) { (chunk) throws(UAPIReplyError) -> Bool in try parser.feed(chunk) }
@@ -111,7 +113,8 @@ public struct UAPIBackend: WireGuardBackend {
         throw UAPIError(errno: error.errno, socketPath: s.path, stage: .receive, reply: error)
       }
     case .closed:
-      throw UAPIError(errno: .protocolError, socketPath: s.path, stage: .receive, reply: .endedEarly)
+      throw UAPIError(
+        errno: .protocolError, socketPath: s.path, stage: .receive, reply: .endedEarly)
     case .failed(let e):
       // wg's getline stops on any read error and reports EPROTO; a timeout is ours.
       let reported = e.rawValue == ETIMEDOUT ? e : .protocolError
@@ -154,7 +157,8 @@ public struct UAPIBackend: WireGuardBackend {
         throw UAPIError(errno: verdict.errno, socketPath: s.path, stage: .receive, reply: verdict)
       }
     case .closed:
-      throw UAPIError(errno: .protocolError, socketPath: s.path, stage: .receive, reply: .endedEarly)
+      throw UAPIError(
+        errno: .protocolError, socketPath: s.path, stage: .receive, reply: .endedEarly)
     case .failed(let e):
       // wg reports the read's errno here (ECONNRESET, say).
       throw UAPIError(errno: e, socketPath: s.path, stage: .receive, reply: .endedEarly)
@@ -169,10 +173,14 @@ public struct UAPIBackend: WireGuardBackend {
   /// a non-socket, connect's errno (unlinking a stale socket on ECONNREFUSED).
   private func open(_ name: String) throws(UAPIError) -> UnixSocket {
     guard let path = socketPath(for: name) else {
-      throw UAPIError(errno: .invalidArgument, socketPath: socketDirectory + "/" + name + ".sock", stage: .connect)
+      throw UAPIError(
+        errno: .invalidArgument, socketPath: socketDirectory + "/" + name + ".sock", stage: .connect
+      )
     }
     var st = stat()
-    guard stat(path, &st) == 0 else { throw UAPIError(errno: .current, socketPath: path, stage: .connect) }
+    guard stat(path, &st) == 0 else {
+      throw UAPIError(errno: .current, socketPath: path, stage: .connect)
+    }
     guard st.st_mode & S_IFMT == S_IFSOCK else {
       throw UAPIError(errno: Errno(EBADF), socketPath: path, stage: .connect)
     }

@@ -1,5 +1,5 @@
-import SWGCore
 import Glibc
+import SWGCore
 
 /// Why a daemon's reply was refused. Every case reads as EPROTO ("Protocol error"),
 /// as wg reports them, except where a case says otherwise.
@@ -49,7 +49,6 @@ public enum UAPIReplyError: Error, Equatable, Sendable, CustomStringConvertible 
     }
   }
 }
-
 
 /// An operation on a userspace interface failed.
 ///

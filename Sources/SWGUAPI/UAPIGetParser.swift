@@ -48,7 +48,8 @@ public struct UAPIGetParser {
   /// `interfaceName` becomes the device's name, as wg copies it.
   public init(interfaceName: String, limits: Limits = .standard) {
     self.limits = limits
-    lines = UAPILineSplitter(maxLineLength: limits.maxLineLength, maxTotalBytes: limits.maxTotalBytes)
+    lines = UAPILineSplitter(
+      maxLineLength: limits.maxLineLength, maxTotalBytes: limits.maxTotalBytes)
     device = Device(name: interfaceName)
   }
 
@@ -110,7 +111,9 @@ public struct UAPIGetParser {
   // MARK: - One line
 
   /// Returns false when the reply is complete.
-  private mutating func take(_ line: UnsafeRawBufferPointer, _ n: Int) throws(UAPIReplyError) -> Bool {
+  private mutating func take(_ line: UnsafeRawBufferPointer, _ n: Int) throws(UAPIReplyError)
+    -> Bool
+  {
     if line.isEmpty {
       try complete()
       return false
@@ -207,7 +210,9 @@ public struct UAPIGetParser {
       peer.txBytes = b
     } else if key.equals("protocol_version") {
       // wg ignores this key; keep it when it is a number, and ignore it otherwise.
-      if let v = UAPIValue.unsigned(value, max: UInt64(UInt32.max)) { peer.protocolVersion = UInt32(v) }
+      if let v = UAPIValue.unsigned(value, max: UInt64(UInt32.max)) {
+        peer.protocolVersion = UInt32(v)
+      }
     }
     // Device keys after the first peer, and unknown keys, are ignored as wg does.
   }

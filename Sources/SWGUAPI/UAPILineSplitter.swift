@@ -63,7 +63,9 @@ struct UAPILineSplitter {
         let line = carry
         carry.removeAll(keepingCapacity: true)
         var result: Result<Bool, UAPIReplyError> = .success(false)
-        line.withUnsafeBytes { raw in result = Result { () throws(UAPIReplyError) in try body(raw, lineNumber) } }
+        line.withUnsafeBytes { raw in
+          result = Result { () throws(UAPIReplyError) in try body(raw, lineNumber) }
+        }
         more = try result.get()
       }
       start = end + 1

@@ -65,7 +65,9 @@ public struct UAPISetReplyParser {
     try parser.finish()
   }
 
-  private mutating func take(_ line: UnsafeRawBufferPointer, _ n: Int) throws(UAPIReplyError) -> Bool {
+  private mutating func take(_ line: UnsafeRawBufferPointer, _ n: Int) throws(UAPIReplyError)
+    -> Bool
+  {
     if line.isEmpty {
       guard let sent else { throw .missingErrno }
       guard sent == 0 else {

@@ -54,7 +54,9 @@ public struct UAPISetWriter {
       if peer.updateOnly { append("update_only=true\n") }
       if let k = peer.presharedKey { appendKey("preshared_key=", k) }
       if let e = peer.endpoint { appendEndpoint(e) }
-      if let s = peer.persistentKeepalive { appendNumber("persistent_keepalive_interval=", UInt64(s)) }
+      if let s = peer.persistentKeepalive {
+        appendNumber("persistent_keepalive_interval=", UInt64(s))
+      }
       if peer.replaceAllowedIPs { append("replace_allowed_ips=true\n") }
       for a in peer.allowedIPs {
         append("allowed_ip=")
@@ -112,7 +114,8 @@ public struct UAPISetWriter {
     append(name)
     key.withUnsafeBytes { k in
       for b in k {
-        let hi = Int32(b >> 4), lo = Int32(b & 15)
+        let hi = Int32(b >> 4)
+        let lo = Int32(b & 15)
         buffer.append(UInt8(truncatingIfNeeded: 87 &+ hi &+ (((hi &- 10) >> 8) & ~38)))
         buffer.append(UInt8(truncatingIfNeeded: 87 &+ lo &+ (((lo &- 10) >> 8) & ~38)))
       }
@@ -149,7 +152,8 @@ public struct UAPISetWriter {
     case .v6(let v6):
       var raw = v6.in6Addr
       withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN) + 1) { text in
-        guard let base = text.baseAddress, inet_ntop(AF_INET6, &raw, base, socklen_t(text.count)) != nil
+        guard let base = text.baseAddress,
+          inet_ntop(AF_INET6, &raw, base, socklen_t(text.count)) != nil
         else { return }
         buffer.append(contentsOf: UnsafeRawBufferPointer(start: base, count: strlen(base)))
       }

@@ -39,7 +39,8 @@ enum UAPIValue {
     var key = Key.zero
     key.withUnsafeMutableBytes { out in
       for i in 0..<32 {
-        let h = hexValue(Int32(v[2 * i])), l = hexValue(Int32(v[2 * i + 1]))
+        let h = hexValue(Int32(v[2 * i]))
+        let l = hexValue(Int32(v[2 * i + 1]))
         bad |= (h | l) >> 31
         out[i] = UInt8(truncatingIfNeeded: (h << 4) | (l & 15))
       }

@@ -81,7 +81,8 @@ final class UnixSocket {
 
   private func setTimeout(_ option: Int32, _ d: Duration) throws(Errno) {
     let (seconds, attoseconds) = d.components
-    var tv = timeval(tv_sec: Int(max(seconds, 0)), tv_usec: Int(max(attoseconds, 0) / 1_000_000_000_000))
+    var tv = timeval(
+      tv_sec: Int(max(seconds, 0)), tv_usec: Int(max(attoseconds, 0) / 1_000_000_000_000))
     // A zero timeval means "wait forever": round tiny timeouts up.
     if tv.tv_sec == 0 && tv.tv_usec == 0 { tv.tv_usec = 1 }
     guard setsockopt(fd, SOL_SOCKET, option, &tv, socklen_t(MemoryLayout<timeval>.size)) == 0 else {

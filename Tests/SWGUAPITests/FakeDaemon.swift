@@ -61,7 +61,9 @@ final class FakeDaemon: @unchecked Sendable {
   }
 
   /// A socket bound at `path`; listening or not. Closing it leaves a stale socket file.
-  static func listeningSocket(_ path: String, backlog: Int32 = 16, listen doListen: Bool) throws -> Int32 {
+  static func listeningSocket(_ path: String, backlog: Int32 = 16, listen doListen: Bool) throws
+    -> Int32
+  {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EIO) }
     var addr = sockaddr_un()
@@ -117,7 +119,9 @@ func send(_ fd: Int32, _ text: String) {
 func send(_ fd: Int32, _ bytes: [UInt8]) {
   var off = 0
   while off < bytes.count {
-    let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    let n = bytes[off...].withUnsafeBytes {
+      Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+    }
     if n <= 0 { return }
     off += n
   }

@@ -7,7 +7,8 @@ import SWGCore
 /// Whether the live tests can run: root, with wireguard-go, ip and wg installed.
 enum Live {
   static func which(_ name: String) -> String? {
-    let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin")
+    let dirs =
+      (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin")
       .split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
     return dirs.map { $0 + "/" + name }.first { access($0, X_OK) == 0 }
   }
@@ -35,7 +36,8 @@ struct RunResult {
 func run(_ exe: String, _ args: [String]) throws -> RunResult {
   let dir = try TempDir()
   defer { dir.remove() }
-  let out = dir.path + "/out", err = dir.path + "/err"
+  let out = dir.path + "/out"
+  let err = dir.path + "/err"
   _ = FileManager.default.createFile(atPath: out, contents: nil)
   _ = FileManager.default.createFile(atPath: err, contents: nil)
   let p = Process()
@@ -163,8 +165,14 @@ struct Conf: Equatable, CustomStringConvertible {
     for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
       let line = raw.trimmingCharacters(in: .whitespaces)
       if line.isEmpty { continue }
-      if line == "[Interface]" { current = nil; continue }
-      if line == "[Peer]" { current = ""; continue }
+      if line == "[Interface]" {
+        current = nil
+        continue
+      }
+      if line == "[Peer]" {
+        current = ""
+        continue
+      }
       guard let eq = line.firstIndex(of: "=") else { throw LiveError("showconf line: \(line)") }
       let k = line[..<eq].trimmingCharacters(in: .whitespaces)
       let v = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
@@ -225,7 +233,9 @@ func configFile(_ change: DeviceChange) -> String {
   for p in change.peers {
     s += "\n[Peer]\nPublicKey = \(p.publicKey.base64)\n"
     if let k = p.presharedKey { s += "PresharedKey = \(k.base64)\n" }
-    if !p.allowedIPs.isEmpty { s += "AllowedIPs = \(p.allowedIPs.map(\.description).joined(separator: ", "))\n" }
+    if !p.allowedIPs.isEmpty {
+      s += "AllowedIPs = \(p.allowedIPs.map(\.description).joined(separator: ", "))\n"
+    }
     if let e = p.endpoint { s += "Endpoint = \(e)\n" }
     if let k = p.persistentKeepalive { s += "PersistentKeepalive = \(k)\n" }
   }
@@ -239,7 +249,9 @@ func randomState(peers count: Int, seed: UInt64, port: UInt16, fwmark: UInt32) -
   func randomKey() -> Key {
     var k = Key.zero
     k.withUnsafeMutableBytes { raw in
-      for j in stride(from: 0, to: 32, by: 8) { raw.storeBytes(of: rng.next(), toByteOffset: j, as: UInt64.self) }
+      for j in stride(from: 0, to: 32, by: 8) {
+        raw.storeBytes(of: rng.next(), toByteOffset: j, as: UInt64.self)
+      }
     }
     return k
   }
@@ -247,16 +259,24 @@ func randomState(peers count: Int, seed: UInt64, port: UInt16, fwmark: UInt32) -
   for i in 0..<count {
     let n = UInt32(i)
     var ips: [AllowedIPChange] = []
-    if let a = AllowedIP(address: .v4(IPv4Address(0x0a00_0000 | n << 8)), cidr: 24) { ips.append(AllowedIPChange(a)) }
-    if let a = AllowedIP(address: .v6(IPv6Address(high: 0xfd00_0000_0000_0000 | UInt64(n) << 16, low: 0)), cidr: 64) {
+    if let a = AllowedIP(address: .v4(IPv4Address(0x0a00_0000 | n << 8)), cidr: 24) {
       ips.append(AllowedIPChange(a))
     }
-    if i % 3 == 0, let a = AllowedIP(address: .v4(IPv4Address(0xc0a8_0000 | n)), cidr: 32) { ips.append(AllowedIPChange(a)) }
+    if let a = AllowedIP(
+      address: .v6(IPv6Address(high: 0xfd00_0000_0000_0000 | UInt64(n) << 16, low: 0)), cidr: 64)
+    {
+      ips.append(AllowedIPChange(a))
+    }
+    if i % 3 == 0, let a = AllowedIP(address: .v4(IPv4Address(0xc0a8_0000 | n)), cidr: 32) {
+      ips.append(AllowedIPChange(a))
+    }
     let port = UInt16(truncatingIfNeeded: 20000 + i)
     let endpoint: Endpoint? =
-      i % 4 == 3 ? nil
-      : i % 2 == 0 ? .v4(IPv4Address(0x7f00_0001), port: port)
-      : .v6(IPv6Address(high: 0, low: 1), port: port)
+      i % 4 == 3
+      ? nil
+      : i % 2 == 0
+        ? .v4(IPv4Address(0x7f00_0001), port: port)
+        : .v6(IPv6Address(high: 0, low: 1), port: port)
     peers.append(
       PeerChange(
         publicKey: randomKey(), presharedKey: i % 2 == 0 ? randomKey() : nil, endpoint: endpoint,
@@ -264,5 +284,6 @@ func randomState(peers count: Int, seed: UInt64, port: UInt16, fwmark: UInt32) -
   }
   var priv = randomKey()
   priv.clamp()
-  return DeviceChange(privateKey: priv, listenPort: port, fwmark: fwmark, replacePeers: true, peers: peers)
+  return DeviceChange(
+    privateKey: priv, listenPort: port, fwmark: fwmark, replacePeers: true, peers: peers)
 }

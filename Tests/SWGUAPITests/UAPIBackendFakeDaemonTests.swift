@@ -14,7 +14,9 @@ import Testing
   ) throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    try body(UAPIBackend(socketDirectory: dir.path, timeout: timeout, totalTimeout: totalTimeout), dir.path)
+    try body(
+      UAPIBackend(socketDirectory: dir.path, timeout: timeout, totalTimeout: totalTimeout), dir.path
+    )
   }
 
   /// An error from `body`, as UAPIError.
@@ -41,7 +43,8 @@ import Testing
       let staleFD = try FakeDaemon.listeningSocket(dir + "/stale.sock", listen: true)
       close(staleFD)  // the file stays; connecting is refused
       #expect(FileManager.default.createFile(atPath: dir + "/file.sock", contents: Data("x".utf8)))
-      try FileManager.default.createDirectory(atPath: dir + "/dir.sock", withIntermediateDirectories: false)
+      try FileManager.default.createDirectory(
+        atPath: dir + "/dir.sock", withIntermediateDirectories: false)
       let emptyName = try FakeDaemon(path: dir + "/.sock")
       defer { emptyName.stop() }
       let otherSuffix = try FakeDaemon(path: dir + "/other.socket")
@@ -62,7 +65,8 @@ import Testing
 
   @Test func namesWithSlashAreNeverUserspace() throws {
     try withDir { backend, dir in
-      try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: false)
+      try FileManager.default.createDirectory(
+        atPath: dir + "/sub", withIntermediateDirectories: false)
       let d = try FakeDaemon(path: dir + "/sub/x.sock")
       defer { d.stop() }
       #expect(!backend.isUserspaceInterface("sub/x"))
@@ -88,7 +92,9 @@ import Testing
     #expect(try UAPIBackend(socketDirectory: "/nonexistent/swg-test").interfaceNames() == [])
     try withDir { _, dir in
       #expect(FileManager.default.createFile(atPath: dir + "/f", contents: nil))
-      #expect(throws: Errno(ENOTDIR)) { try UAPIBackend(socketDirectory: dir + "/f").interfaceNames() }
+      #expect(throws: Errno(ENOTDIR)) {
+        try UAPIBackend(socketDirectory: dir + "/f").interfaceNames()
+      }
     }
   }
 
@@ -312,10 +318,12 @@ import Testing
   }
 
   @Test func permissionErrorsNameTheSocket() {
-    let e = UAPIError(errno: .permissionDenied, socketPath: "/var/run/wireguard/wg0.sock", stage: .connect)
+    let e = UAPIError(
+      errno: .permissionDenied, socketPath: "/var/run/wireguard/wg0.sock", stage: .connect)
     #expect(e.description == "Permission denied (/var/run/wireguard/wg0.sock)")
     #expect(e.errno.description == "Permission denied")
-    let p = UAPIError(errno: .protocolError, socketPath: "/x.sock", stage: .receive, reply: .missingErrno)
+    let p = UAPIError(
+      errno: .protocolError, socketPath: "/x.sock", stage: .receive, reply: .missingErrno)
     #expect(p.description == "Protocol error")
     #expect(p.detailedDescription.contains("/x.sock"))
   }
@@ -329,14 +337,19 @@ func bigChange(peers count: Int, seed: UInt64 = 1) -> DeviceChange {
   for i in 0..<count {
     var k = Key.zero
     k.withUnsafeMutableBytes { raw in
-      for j in stride(from: 0, to: 32, by: 8) { raw.storeBytes(of: rng.next(), toByteOffset: j, as: UInt64.self) }
+      for j in stride(from: 0, to: 32, by: 8) {
+        raw.storeBytes(of: rng.next(), toByteOffset: j, as: UInt64.self)
+      }
     }
     let v4 = AllowedIP(address: .v4(IPv4Address(0x0a00_0000 | UInt32(i))), cidr: 32)
-    let v6 = AllowedIP(address: .v6(IPv6Address(high: 0xfd00_0000_0000_0000, low: UInt64(i))), cidr: 128)
+    let v6 = AllowedIP(
+      address: .v6(IPv6Address(high: 0xfd00_0000_0000_0000, low: UInt64(i))), cidr: 128)
     peers.append(
       PeerChange(
-        publicKey: k, endpoint: .v4(IPv4Address(0x7f00_0001), port: UInt16(truncatingIfNeeded: 1024 + i)),
+        publicKey: k,
+        endpoint: .v4(IPv4Address(0x7f00_0001), port: UInt16(truncatingIfNeeded: 1024 + i)),
         allowedIPs: [v4, v6].compactMap { $0 }.map { AllowedIPChange($0) }))
   }
-  return DeviceChange(privateKey: Key.generatePrivate(), listenPort: 0, replacePeers: true, peers: peers)
+  return DeviceChange(
+    privateKey: Key.generatePrivate(), listenPort: 0, replacePeers: true, peers: peers)
 }

@@ -110,7 +110,8 @@ func peerReply(_ lines: String) -> String {
   }
 
   @Test func emptyDeviceAndBytesAfterTheBlankLine() throws {
-    let d = try UAPIGetParser.parse(bytes("errno=0\n\ngarbage without equals\n"), interfaceName: "wg9")
+    let d = try UAPIGetParser.parse(
+      bytes("errno=0\n\ngarbage without equals\n"), interfaceName: "wg9")
     #expect(d == Device(name: "wg9"))
   }
 
@@ -147,7 +148,9 @@ func peerReply(_ lines: String) -> String {
   }
 
   @Test func lastErrnoWins() throws {
-    #expect(throws: Never.self) { try UAPIGetParser.parse(bytes("errno=5\nerrno=0\n\n"), interfaceName: "x") }
+    #expect(throws: Never.self) {
+      try UAPIGetParser.parse(bytes("errno=5\nerrno=0\n\n"), interfaceName: "x")
+    }
     #expect(getError("errno=0\nerrno=5\n\n") == .daemon(Errno(EIO)))
   }
 
@@ -225,7 +228,8 @@ func peerReply(_ lines: String) -> String {
     let d = try UAPIGetParser.parse(
       bytes(
         peerReply(
-          "rx_bytes=18446744073709551615\ntx_bytes=007\nlast_handshake_time_sec=9223372036854775807")),
+          "rx_bytes=18446744073709551615\ntx_bytes=007\nlast_handshake_time_sec=9223372036854775807"
+        )),
       interfaceName: "wg0")
     let p = try #require(d.peers.first)
     #expect(p.rxBytes == UInt64.max)
@@ -258,7 +262,8 @@ func peerReply(_ lines: String) -> String {
   }
 
   @Test func scopeIsKept() throws {
-    let d = try UAPIGetParser.parse(bytes(peerReply("endpoint=[fe80::1%1]:51820")), interfaceName: "wg0")
+    let d = try UAPIGetParser.parse(
+      bytes(peerReply("endpoint=[fe80::1%1]:51820")), interfaceName: "wg0")
     guard case .v6(_, let port, _, let scope)? = d.peers.first?.endpoint else {
       Issue.record("not a v6 endpoint")
       return
@@ -296,12 +301,14 @@ func peerReply(_ lines: String) -> String {
   }
 
   @Test func zeroPresharedKeyIsNone() throws {
-    let d = try UAPIGetParser.parse(bytes(peerReply("preshared_key=\(zeroHex)")), interfaceName: "wg0")
+    let d = try UAPIGetParser.parse(
+      bytes(peerReply("preshared_key=\(zeroHex)")), interfaceName: "wg0")
     #expect(d.peers.first?.presharedKey == nil)
   }
 
   @Test func uppercaseHexIsAccepted() throws {
-    let d = try UAPIGetParser.parse(bytes("private_key=\(privHex.uppercased())\nerrno=0\n\n"), interfaceName: "w")
+    let d = try UAPIGetParser.parse(
+      bytes("private_key=\(privHex.uppercased())\nerrno=0\n\n"), interfaceName: "w")
     #expect(d.privateKey == key(privHex))
   }
 
@@ -335,28 +342,33 @@ func peerReply(_ lines: String) -> String {
   }
 
   @Test func defaultLineLimitRefusesHugeLines() {
-    #expect(getError("x=\(String(repeating: "a", count: 5000))\nerrno=0\n\n") == .lineTooLong(line: 1))
+    #expect(
+      getError("x=\(String(repeating: "a", count: 5000))\nerrno=0\n\n") == .lineTooLong(line: 1))
   }
 
   @Test func peerLimit() {
     let limits = UAPIGetParser.Limits(maxPeers: 3)
     let three = String(repeating: "public_key=\(peer1Hex)\n", count: 3)
     #expect(getError(three + "errno=0\n\n", limits: limits) == nil)
-    #expect(getError(three + "public_key=\(peer1Hex)\nerrno=0\n\n", limits: limits) == .tooManyPeers)
+    #expect(
+      getError(three + "public_key=\(peer1Hex)\nerrno=0\n\n", limits: limits) == .tooManyPeers)
   }
 
   @Test func allowedIPLimit() {
     let limits = UAPIGetParser.Limits(maxAllowedIPs: 2)
-    let two = "public_key=\(peer1Hex)\nallowed_ip=1.0.0.0/8\npublic_key=\(peer2Hex)\nallowed_ip=2.0.0.0/8\n"
+    let two =
+      "public_key=\(peer1Hex)\nallowed_ip=1.0.0.0/8\npublic_key=\(peer2Hex)\nallowed_ip=2.0.0.0/8\n"
     #expect(getError(two + "errno=0\n\n", limits: limits) == nil)
-    #expect(getError(two + "allowed_ip=3.0.0.0/8\nerrno=0\n\n", limits: limits) == .tooManyAllowedIPs)
+    #expect(
+      getError(two + "allowed_ip=3.0.0.0/8\nerrno=0\n\n", limits: limits) == .tooManyAllowedIPs)
   }
 
   @Test func totalBytesLimit() {
     let limits = UAPIGetParser.Limits(maxTotalBytes: 100)
     let line = "unknown=123456789\n"  // 18 bytes
     #expect(getError(String(repeating: line, count: 5) + "errno=0\n\n", limits: limits) == nil)
-    #expect(getError(String(repeating: line, count: 6) + "errno=0\n\n", limits: limits) == .replyTooLong)
+    #expect(
+      getError(String(repeating: line, count: 6) + "errno=0\n\n", limits: limits) == .replyTooLong)
   }
 
   // MARK: Mutation fuzzing
@@ -403,7 +415,8 @@ func peerReply(_ lines: String) -> String {
         parsed += 1
       case (.failure(let a), .failure(let b)):
         #expect(a == b)
-        #expect([EPROTO, ENETUNREACH, EINVAL, EIO].contains(a.errno.rawValue) || a.errno.rawValue > 0)
+        #expect(
+          [EPROTO, ENETUNREACH, EINVAL, EIO].contains(a.errno.rawValue) || a.errno.rawValue > 0)
         refused += 1
       default:
         Issue.record("whole and chunked parses disagree: \(whole) vs \(pieces)")

@@ -62,7 +62,8 @@ struct UAPILiveTests {
     if peers >= 1000 {
       print(
         "UAPI timing, \(peers) peers on wireguard-go: swg get \(ms(swgGet)) ms vs `wg showconf` "
-          + "\(Int(wgShow.seconds * 1000)) ms; swg set \(ms(swgSet)) ms vs `wg setconf` \(Int(wgSet.seconds * 1000)) ms")
+          + "\(Int(wgShow.seconds * 1000)) ms; swg set \(ms(swgSet)) ms vs `wg setconf` \(Int(wgSet.seconds * 1000)) ms"
+      )
     }
   }
 
@@ -72,7 +73,9 @@ struct UAPILiveTests {
     let name = wggo.name
     let base = randomState(peers: 3, seed: 7, port: 40003, fwmark: 5)
     try backend.apply(base, to: name)
-    let p0 = base.peers[0], p1 = base.peers[1], p2 = base.peers[2]
+    let p0 = base.peers[0]
+    let p1 = base.peers[1]
+    let p2 = base.peers[2]
     let extra = AllowedIP(address: .v6(IPv6Address(high: 0x2001_0db8_0000_0000, low: 0)), cidr: 32)
     let fresh = randomState(peers: 1, seed: 99, port: 1, fwmark: 0).peers[0].publicKey
 
@@ -82,7 +85,8 @@ struct UAPILiveTests {
         peers: [
           PeerChange(publicKey: p0.publicKey, remove: true),
           PeerChange(
-            publicKey: p1.publicKey, presharedKey: .zero, persistentKeepalive: 7, replaceAllowedIPs: true,
+            publicKey: p1.publicKey, presharedKey: .zero, persistentKeepalive: 7,
+            replaceAllowedIPs: true,
             allowedIPs: [extra].compactMap { $0 }.map { AllowedIPChange($0) }),
           PeerChange(publicKey: p2.publicKey, endpoint: .v4(IPv4Address(0x7f00_0001), port: 9)),
           // update_only never creates a peer.
@@ -116,12 +120,19 @@ struct UAPILiveTests {
     let wide = try #require(AllowedIP(address: .v4(IPv4Address(0x0a00_0000)), cidr: 8))
     let narrow = try #require(AllowedIP(address: .v4(IPv4Address(0x0b01_0000)), cidr: 16))
     try backend.apply(
-      DeviceChange(peers: [PeerChange(publicKey: peer, allowedIPs: [AllowedIPChange(wide), AllowedIPChange(narrow)])]),
+      DeviceChange(peers: [
+        PeerChange(publicKey: peer, allowedIPs: [AllowedIPChange(wide), AllowedIPChange(narrow)])
+      ]),
       to: wggo.name)
-    #expect(try showconf(wggo.name).peers[peer.base64]?.allowedIPs.sorted() == ["10.0.0.0/8", "11.1.0.0/16"])
+    #expect(
+      try showconf(wggo.name).peers[peer.base64]?.allowedIPs.sorted() == [
+        "10.0.0.0/8", "11.1.0.0/16",
+      ])
     do {
       try backend.apply(
-        DeviceChange(peers: [PeerChange(publicKey: peer, allowedIPs: [AllowedIPChange(wide, remove: true)])]),
+        DeviceChange(peers: [
+          PeerChange(publicKey: peer, allowedIPs: [AllowedIPChange(wide, remove: true)])
+        ]),
         to: wggo.name)
       #expect(try showconf(wggo.name).peers[peer.base64]?.allowedIPs == ["11.1.0.0/16"])
     } catch let e as UAPIError {
@@ -220,7 +231,9 @@ struct UAPILiveTests {
     let finished = DispatchSemaphore(value: 0)
     let name = wggo.name
     Thread {
-      do { _ = try UAPIBackend().device(named: name) } catch let e as UAPIError { outcome.value = e } catch {}
+      do { _ = try UAPIBackend().device(named: name) } catch let e as UAPIError {
+        outcome.value = e
+      } catch {}
       finished.signal()
     }.start()
     usleep(300_000)
@@ -251,7 +264,9 @@ struct UAPIErrorTextsMatchWg {
     try body(name)
   }
 
-  @Test(arguments: ["errno=22\n\n", "errno=-22\n\n", "errno=5\n\n", "x\n\n", "listen_port=1\n", "errno=0\n"])
+  @Test(arguments: [
+    "errno=22\n\n", "errno=-22\n\n", "errno=5\n\n", "x\n\n", "listen_port=1\n", "errno=0\n",
+  ])
   func getTexts(reply: String) throws {
     try withFake(reply) { name in
       let wg = try run("wg", ["show", name, "dump"])
@@ -262,12 +277,15 @@ struct UAPIErrorTextsMatchWg {
     }
   }
 
-  @Test(arguments: ["errno=-22\n\n", "errno=22\n\n", "errno=-98\n\n", "\n", "x\n\n", "errno=0\n", "errno=x\n\n"])
+  @Test(arguments: [
+    "errno=-22\n\n", "errno=22\n\n", "errno=-98\n\n", "\n", "x\n\n", "errno=0\n", "errno=x\n\n",
+  ])
   func setTexts(reply: String) throws {
     try withFake(reply) { name in
       let wg = try run("wg", ["set", name, "listen-port", "1"])
       var ours = ""
-      do { try UAPIBackend().apply(DeviceChange(listenPort: 1), to: name) } catch let e as UAPIError { ours = "\(e)" }
+      do { try UAPIBackend().apply(DeviceChange(listenPort: 1), to: name) } catch let e as UAPIError
+      { ours = "\(e)" }
       #expect(wg.stderr == "Unable to modify interface: \(ours)\n")
       #expect(wg.status == 1)
     }

@@ -26,7 +26,8 @@ func allowed(_ s: String, remove: Bool = false) throws -> AllowedIPChange {
       peers: [
         PeerChange(
           publicKey: key(peer1Hex), updateOnly: true, presharedKey: key(pskHex),
-          endpoint: .v4(try #require(IPv4Address("192.0.2.7")), port: 51820), persistentKeepalive: 25,
+          endpoint: .v4(try #require(IPv4Address("192.0.2.7")), port: 51820),
+          persistentKeepalive: 25,
           replaceAllowedIPs: true,
           allowedIPs: [try allowed("10.0.0.2/32"), try allowed("fd00::/64", remove: true)]),
         // remove: nothing else is sent for this peer, whatever else is set.
@@ -35,7 +36,8 @@ func allowed(_ s: String, remove: Bool = false) throws -> AllowedIPChange {
           replaceAllowedIPs: true, allowedIPs: [try allowed("10.0.0.3/32")]),
         PeerChange(
           publicKey: key(pskHex), presharedKey: .zero,
-          endpoint: .v6(try #require(IPv6Address("2001:db8::1")), port: 1234), persistentKeepalive: 0),
+          endpoint: .v6(try #require(IPv6Address("2001:db8::1")), port: 1234),
+          persistentKeepalive: 0),
       ])
     #expect(
       text(change) == """
@@ -70,7 +72,9 @@ func allowed(_ s: String, remove: Bool = false) throws -> AllowedIPChange {
   }
 
   @Test func largestNumbers() {
-    #expect(text(DeviceChange(listenPort: 65535, fwmark: 0xffff_ffff)) == "set=1\nlisten_port=65535\nfwmark=4294967295\n\n")
+    #expect(
+      text(DeviceChange(listenPort: 65535, fwmark: 0xffff_ffff))
+        == "set=1\nlisten_port=65535\nfwmark=4294967295\n\n")
   }
 
   @Test func endpointForms() throws {
@@ -91,12 +95,17 @@ func allowed(_ s: String, remove: Bool = false) throws -> AllowedIPChange {
   }
 
   @Test func allowedIPsPrintLikeInetNtop() throws {
-    let ips = ["0.0.0.0/0", "10.1.2.3/32", "::/0", "2001:db8::/32", "::ffff:1.2.3.4/128", "fd00:0:0:1::1/128"]
+    let ips = [
+      "0.0.0.0/0", "10.1.2.3/32", "::/0", "2001:db8::/32", "::ffff:1.2.3.4/128",
+      "fd00:0:0:1::1/128",
+    ]
     let change = DeviceChange(peers: [
       PeerChange(publicKey: key(peer1Hex), allowedIPs: try ips.map { try allowed($0) })
     ])
     let lines = text(change).split(separator: "\n").filter { $0.hasPrefix("allowed_ip=") }
-    #expect(lines.map { String($0.dropFirst("allowed_ip=".count)) } == (try ips.map { try allowed($0).description }))
+    #expect(
+      lines.map { String($0.dropFirst("allowed_ip=".count)) }
+        == (try ips.map { try allowed($0).description }))
     #expect(lines.count == ips.count)
   }
 
@@ -107,7 +116,10 @@ func allowed(_ s: String, remove: Bool = false) throws -> AllowedIPChange {
       peers.append(
         PeerChange(
           publicKey: k, endpoint: .v4(IPv4Address(0x7f00_0001), port: UInt16(i)),
-          allowedIPs: [AllowedIPChange(try #require(AllowedIP(address: .v4(IPv4Address(UInt32(i) << 8)), cidr: 24)))]))
+          allowedIPs: [
+            AllowedIPChange(
+              try #require(AllowedIP(address: .v4(IPv4Address(UInt32(i) << 8)), cidr: 24)))
+          ]))
     }
     let change = DeviceChange(replacePeers: true, peers: peers)
     let whole = UAPISetWriter.request(for: change)
