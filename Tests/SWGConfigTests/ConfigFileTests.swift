@@ -86,7 +86,8 @@ func configError(_ text: String) -> ConfigFileError? {
   }
 
   @Test func crlfLineEndingsWork() throws {
-    let config = try parseConfig("[Interface]\r\nListenPort = 1\r\n[Peer]\r\nPublicKey = \(pub)\r\n")
+    let config = try parseConfig(
+      "[Interface]\r\nListenPort = 1\r\n[Peer]\r\nPublicKey = \(pub)\r\n")
     #expect(config.listenPort == 1)
     #expect(config.peers.first?.publicKey.base64 == pub)
   }
@@ -121,7 +122,8 @@ func configError(_ text: String) -> ConfigFileError? {
     #expect(
       configError("[Interface]\nMTU = 1420\n")?.description == "Line unrecognized: `MTU=1420'")
     #expect(
-      configError("[Peer]\nPublicKey=\(pub)\nFoo = 1\n")?.description == "Line unrecognized: `Foo=1'")
+      configError("[Peer]\nPublicKey=\(pub)\nFoo = 1\n")?.description
+        == "Line unrecognized: `Foo=1'")
   }
 
   @Test func keysAreAcceptedOnlyInTheirSection() {

@@ -85,10 +85,12 @@ let malformedConfigs: [MalformedConfig] = [
     "[Interface]\nPrivateKey = \(priv.dropLast())\n",
     "Key is not the correct length or format: `\(priv.dropLast())'", line: 2),
   .init(
-    "[Interface]\nPrivateKey = \(priv)=\n", "Key is not the correct length or format: `\(priv)='", line: 2
+    "[Interface]\nPrivateKey = \(priv)=\n", "Key is not the correct length or format: `\(priv)='",
+    line: 2
   ),
   .init(
-    "[Interface]\nPrivateKey == \(priv)\n", "Key is not the correct length or format: `=\(priv)'", line: 2
+    "[Interface]\nPrivateKey == \(priv)\n", "Key is not the correct length or format: `=\(priv)'",
+    line: 2
   ),
   .init(
     "[Interface]\nPrivateKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\n",

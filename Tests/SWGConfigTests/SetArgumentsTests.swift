@@ -80,7 +80,8 @@ private let pub2 = TestKeys.peer2Text
   @Test func replaceIsRecomputedForEachAllowedIPsArgument() throws {
     // Observed with upstream wg: the later unprefixed list turns REPLACE back on.
     let a = try #require(
-      try parse(["peer", pub, "allowed-ips", "-10.0.0.0/8", "allowed-ips", "10.1.0.0/16"]).peers.first
+      try parse(["peer", pub, "allowed-ips", "-10.0.0.0/8", "allowed-ips", "10.1.0.0/16"]).peers
+        .first
     )
     #expect(a.replaceAllowedIPs)
     #expect(a.allowedIPs.map(\.description) == ["-10.0.0.0/8", "10.1.0.0/16"])

@@ -51,7 +51,8 @@ func stripped(_ text: String) throws -> String {
   @Test func extraKeysAreStrippedAndTheRestKeptVerbatim() throws {
     #expect(
       try stripped(example)
-        == "[Interface]\nPrivateKey = \(priv)\n\n[Peer]\nPublicKey = \(pub)\nAllowedIPs = 0.0.0.0/0\n\n")
+        == "[Interface]\nPrivateKey = \(priv)\n\n[Peer]\nPublicKey = \(pub)\nAllowedIPs = 0.0.0.0/0\n\n"
+    )
   }
 
   @Test func hooksKeepTheirComments() throws {
