@@ -51,10 +51,11 @@ snapshot() {
 
 # Known differences of Debian's wg-quick 1.0.20210914 from upstream v1.0.20260223, which
 # swg-quick follows: setconf→addconf, PreUp after `ip link add`, the default route after the
-# two rules, src_valid_mark only written when not 1. Trace lines are compared as sorted sets
-# with those normalised.
+# two rules, src_valid_mark only written when not 1, `ip link add dev`, hooks keeping their
+# `#` comments. Trace lines are compared as sorted sets with those normalised.
 normtrace() {
   sed -E 's/^\[#\] wg setconf /[#] wg addconf /; s/^(s?wg-quick): /PROGRAM: /' \
+    | sed -E 's/^\[#\] ip link add dev /[#] ip link add /; s/ # a comment that stays$//' \
     | grep -v '^\[#\] sysctl -q net.ipv4.conf.all.src_valid_mark=1$' | sort
 }
 
