@@ -36,7 +36,9 @@ public struct NetlinkReply: Sendable {
         let portID = UInt32(hostEndianBytes: datagram[...], at: offset + 12),
         okByLibmnl(datagram, offset: offset, left: left)
       else { throw .malformed("truncated netlink message") }
+      // libmnl compares `(int)nlmsg_len`, so a length of 2^31 or more passes its test: check here.
       let size = Int(length)
+      guard size >= MessageHeader.size, size <= left else { throw .malformed("netlink message length \(size) with \(left) bytes left") }
       let start = offset + MessageHeader.size
       replies.append(
         NetlinkReply(

@@ -13,15 +13,29 @@ public struct KernelBackend: WireGuardBackend {
   /// How many times a GET is restarted when the device changes while it is read.
   public var dumpRetries: Int
 
+  /// Opens the socket for a protocol; tests substitute recorded or simulated replies.
+  let connect: @Sendable (NetlinkProtocol) throws(NetlinkError) -> NetlinkConnection
+
   public init(messageLimit: Int = SetDeviceEncoder.defaultLimit, dumpRetries: Int = 100) {
+    self.init(messageLimit: messageLimit, dumpRetries: dumpRetries) { (proto) throws(NetlinkError) in
+      try NetlinkConnection(protocol: proto)
+    }
+  }
+
+  /// A backend whose netlink conversations go through `connect` (one call per operation).
+  public init(
+    messageLimit: Int = SetDeviceEncoder.defaultLimit, dumpRetries: Int = 100,
+    connect: @escaping @Sendable (NetlinkProtocol) throws(NetlinkError) -> NetlinkConnection
+  ) {
     self.messageLimit = messageLimit
     self.dumpRetries = dumpRetries
+    self.connect = connect
   }
 
   /// Links of kind "wireguard", in the kernel's order (`RTM_GETLINK` dump).
   public func deviceNames() throws -> [String] {
     try errno {
-      let connection = try NetlinkConnection(protocol: .route)
+      let connection = try connect(.route)
       return try LinkDump.links(on: connection).filter { $0.kind == WireGuardFamily.name }.map(\.name)
     }
   }
@@ -30,7 +44,7 @@ public struct KernelBackend: WireGuardBackend {
     // wg refuses names that cannot be interface names before asking the kernel.
     guard name.utf8.count < Int(IFNAMSIZ) else { throw Errno(ENAMETOOLONG) }
     return try errno {
-      let connection = try NetlinkConnection(protocol: .generic)
+      let connection = try connect(.generic)
       let family = try GenericNetlink.resolve(WireGuardFamily.name, on: connection)
       return try readDevice(name, family: family, on: connection)
     }
@@ -40,7 +54,7 @@ public struct KernelBackend: WireGuardBackend {
     // wg copies the name into a 16-byte buffer, so a longer one is cut to 15 bytes.
     let name = String(decoding: name.utf8.prefix(Int(IFNAMSIZ) - 1), as: UTF8.self)
     try errno {
-      let connection = try NetlinkConnection(protocol: .generic)
+      let connection = try connect(.generic)
       let family = try GenericNetlink.resolve(WireGuardFamily.name, on: connection)
       do {
         try send(change, to: name, family: family, on: connection)
