@@ -40,6 +40,7 @@ let package = Package(
     .testTarget(name: "SWGUAPITests", dependencies: ["SWGUAPI"]),
     .testTarget(name: "SWGCLITests", dependencies: ["SWGCLI"]),
     .testTarget(name: "SWGQuickTests", dependencies: ["SWGQuick"]),
+    .testTarget(name: "BadInputTests", dependencies: ["SWGCore", "SWGConfig", "SWGUAPI", "Netlink", "SWGKernel"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -187,7 +187,8 @@ public final class KeyFileFixture: @unchecked Sendable {
       guard let base = buf.baseAddress else { return false }
       return mkdtemp(base) != nil
     }
-    directory = made ? String(cString: template) : "/tmp"
+    let name = template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    directory = made ? String(decoding: name, as: UTF8.self) : "/tmp"
     let key = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk="
     let files: [(String, String)] = [
       ("valid", key + "\n"), ("short", String(key.dropLast(2))), ("trailing", key + " x\n"),
