@@ -6,8 +6,9 @@ import SWGCore
 ///
 /// Discovery is wg's: a name is a userspace interface when `NAME.sock` is a socket that
 /// does not refuse a connection; a refused (stale) socket is unlinked; a name containing
-/// `/` never is. One connection per operation, bounded by `timeout` per call and
-/// `totalTimeout` per operation, so a hung daemon cannot hang the caller.
+/// `/` never is. One connection per operation, bounded in time per call (`timeout`, plus
+/// `timeoutPerPeer` for each peer of a set) and per operation (`totalTimeout`), so a hung
+/// daemon cannot hang the caller.
 public struct UAPIBackend: WireGuardBackend {
   /// wg's `RUNSTATEDIR "/wireguard"`.
   public static let defaultSocketDirectory = "/var/run/wireguard"
@@ -15,6 +16,9 @@ public struct UAPIBackend: WireGuardBackend {
   public var socketDirectory: String
   /// The longest wait for any one connect, send or receive.
   public var timeout: Duration
+  /// Extra time per call for each peer in a set: wireguard-go stops reading while it
+  /// replaces many peers (about 5 s for 50,000 on a loaded 2-core machine).
+  public var timeoutPerPeer: Duration
   /// The longest one whole get or set may take (a 100k-peer set takes a few seconds).
   public var totalTimeout: Duration
   /// Bounds on a get reply.
@@ -22,11 +26,13 @@ public struct UAPIBackend: WireGuardBackend {
 
   public init(
     socketDirectory: String = UAPIBackend.defaultSocketDirectory,
-    timeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(600),
+    timeout: Duration = .seconds(5), timeoutPerPeer: Duration = .microseconds(200),
+    totalTimeout: Duration = .seconds(600),
     limits: UAPIGetParser.Limits = .standard
   ) {
     self.socketDirectory = socketDirectory
     self.timeout = timeout
+    self.timeoutPerPeer = timeoutPerPeer
     self.totalTimeout = totalTimeout
     self.limits = limits
   }
@@ -127,6 +133,14 @@ public struct UAPIBackend: WireGuardBackend {
   /// Streams `change` as `set=1` and reads the daemon's `errno=` reply.
   public func apply(_ change: DeviceChange, to name: String) throws {
     let s = try open(name)
+    if !change.peers.isEmpty {
+      let extra = timeoutPerPeer * min(change.peers.count, 10_000_000)
+      do {
+        try s.setIOTimeout(timeout + extra)
+      } catch {
+        throw UAPIError(errno: error, socketPath: s.path, stage: .connect)
+      }
+    }
     var sendError: Errno?
     do {
       try UAPISetWriter.write(change) { chunk in try s.sendAll(chunk) }

@@ -9,13 +9,11 @@ import SWGCore
 final class UnixSocket {
   let fd: Int32
   let path: String
-  private let ioTimeout: Duration
   private let deadline: ContinuousClock.Instant
 
-  private init(fd: Int32, path: String, ioTimeout: Duration, deadline: ContinuousClock.Instant) {
+  private init(fd: Int32, path: String, deadline: ContinuousClock.Instant) {
     self.fd = fd
     self.path = path
-    self.ioTimeout = ioTimeout
     self.deadline = deadline
   }
 
@@ -29,10 +27,8 @@ final class UnixSocket {
     var addr = try socketAddress(path)
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { throw Errno.current }
-    let s = UnixSocket(
-      fd: fd, path: path, ioTimeout: ioTimeout, deadline: .now + totalTimeout)
-    try s.setTimeout(SO_SNDTIMEO, ioTimeout)
-    try s.setTimeout(SO_RCVTIMEO, ioTimeout)
+    let s = UnixSocket(fd: fd, path: path, deadline: .now + totalTimeout)
+    try s.setIOTimeout(ioTimeout)
     let rc = withUnsafePointer(to: &addr) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
         Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
@@ -77,6 +73,12 @@ final class UnixSocket {
 
   private func checkDeadline() throws(Errno) {
     guard ContinuousClock.now < deadline else { throw .timedOut }
+  }
+
+  /// Bounds each later send and receive by `d`.
+  func setIOTimeout(_ d: Duration) throws(Errno) {
+    try setTimeout(SO_SNDTIMEO, d)
+    try setTimeout(SO_RCVTIMEO, d)
   }
 
   private func setTimeout(_ option: Int32, _ d: Duration) throws(Errno) {

@@ -231,6 +231,26 @@ import Testing
     }
   }
 
+  /// A daemon busy with a big set (not reading for a while) is given more time per peer.
+  @Test func bigSetsGetMoreTimePerCall() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let daemon = try FakeDaemon(path: dir.path + "/wg0.sock") { fd in
+      _ = readLine(fd)
+      usleep(800_000)  // "replacing peers"
+      _ = readRequest(fd)
+      send(fd, "errno=0\n\n")
+    }
+    defer { daemon.stop() }
+    let change = bigChange(peers: 20_000)
+    let strict = UAPIBackend(
+      socketDirectory: dir.path, timeout: .milliseconds(300), timeoutPerPeer: .zero)
+    #expect(uapiError { try strict.apply(change, to: "wg0") }?.errno == .timedOut)
+    let patient = UAPIBackend(
+      socketDirectory: dir.path, timeout: .milliseconds(300), timeoutPerPeer: .microseconds(100))
+    #expect(throws: Never.self) { try patient.apply(change, to: "wg0") }
+  }
+
   @Test func dripFedReplyHitsTheTotalTimeout() throws {
     try withDir(timeout: .seconds(1), totalTimeout: .milliseconds(800)) { backend, dir in
       let daemon = try FakeDaemon(path: dir + "/wg0.sock") { fd in
