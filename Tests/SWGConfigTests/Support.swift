@@ -132,3 +132,75 @@ struct SplitMix64: RandomNumberGenerator {
     return z ^ (z >> 31)
   }
 }
+
+/// A wireguard-go device in its own network namespace (loopback only), for differential
+/// tests against the real wg. Removed when the value goes away.
+final class LiveDevice {
+  static let ip =
+    FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip"
+  static var available: Bool {
+    Oracle.wgAvailable && getuid() == 0
+      && FileManager.default.isExecutableFile(atPath: "/usr/bin/wireguard-go")
+      && FileManager.default.isExecutableFile(atPath: ip)
+  }
+
+  let name: String
+  let netns: String
+  let daemon = Process()
+
+  init(tag: String) throws {
+    name = "swgh1\(tag)\(getpid() % 10000)"
+    netns = "swgh1-\(name)"
+    _ = try Oracle.run(Self.ip, ["netns", "add", netns])
+    daemon.executableURL = URL(fileURLWithPath: Self.ip)
+    daemon.arguments = ["netns", "exec", netns, "/usr/bin/wireguard-go", "-f", name]
+    daemon.standardOutput = FileHandle.nullDevice
+    daemon.standardError = FileHandle.nullDevice
+    try daemon.run()
+    let socket = "/var/run/wireguard/\(name).sock"
+    for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(50_000) }
+    guard FileManager.default.fileExists(atPath: socket) else {
+      throw TestFailure(description: "wireguard-go did not start")
+    }
+  }
+
+  deinit {
+    daemon.terminate()
+    daemon.waitUntilExit()
+    _ = try? Oracle.run(Self.ip, ["netns", "del", netns])
+    unlink("/var/run/wireguard/\(name).sock")
+  }
+
+  /// Runs wg; throws with its stderr unless it succeeds.
+  func wg(_ arguments: [String]) throws {
+    let result = try Oracle.run(
+      Oracle.wg, arguments, environment: ["WG_ENDPOINT_RESOLUTION_RETRIES": "0"])
+    guard result.status == 0 else {
+      throw TestFailure(description: "wg \(arguments) failed: \(result.stderrText)")
+    }
+  }
+
+  func showconf() throws -> String {
+    let result = try Oracle.run(Oracle.wg, ["showconf", name])
+    guard result.status == 0 else { throw TestFailure(description: result.stderrText) }
+    return String(decoding: result.stdout, as: UTF8.self)
+  }
+
+  /// The device as it is now, read through `wg showconf`.
+  func device() throws -> Device { try parseConfig(try showconf()).asDevice(named: name) }
+
+  /// A device's state with orders removed (wireguard-go lists peers and prefixes in its own
+  /// order): peers by key, each with its allowed IPs as a sorted list of texts.
+  static func normalized(_ device: Device) -> [String] {
+    var lines = [
+      "private \(device.privateKey?.base64 ?? "-")", "port \(device.listenPort)",
+      "fwmark \(device.fwmark)",
+    ]
+    for peer in device.peers.sorted(by: { Key.byteOrder($0.publicKey, $1.publicKey) }) {
+      lines.append(
+        "peer \(peer.publicKey.base64) psk \(peer.presharedKey?.base64 ?? "-") endpoint \(peer.endpoint?.description ?? "-") keepalive \(peer.persistentKeepalive) ips \(peer.allowedIPs.map(\.description).sorted())"
+      )
+    }
+    return lines
+  }
+}
