@@ -15,10 +15,10 @@ public struct AllowedIPList: Equatable, Sendable {
 }
 
 extension ConfigValue {
-  /// A comma-separated allowed-IP list as wg reads it: each entry `[+|-]ADDRESS[/CIDR]`, the
-  /// prefix length defaulting to 32 or 128. Whitespace is not removed here (callers delete it
-  /// first, as wg does). An empty list is valid and replaces with nothing. Entries with
-  /// bits set beyond the prefix are accepted with a warning.
+  /// A comma-separated allowed-IP list as wg reads it: all whitespace deleted, then each
+  /// entry `[+|-]ADDRESS[/CIDR]`, the prefix length defaulting to 32 or 128. An empty list
+  /// is valid and replaces with nothing. Entries with bits set beyond the prefix are
+  /// accepted with a warning.
   public static func allowedIPs(
     _ text: String, warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigError) -> AllowedIPList {
@@ -28,7 +28,7 @@ extension ConfigValue {
   public static func allowedIPs(
     _ text: [UInt8], warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigError) -> AllowedIPList {
-    let value = truncatedAtNUL(text)
+    let value = truncatedAtNUL(text).filter { !isSpace($0) }
     var list = AllowedIPList(entries: [], replacesExisting: true)
     if value.isEmpty { return list }
     for var entry in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {

@@ -55,7 +55,7 @@ public enum SetArguments {
         peer?.endpoint = try ConfigValue.endpoint(value, retries: resolutionRetries, warn: warn)
         i += 2
       case ("allowed-ips", true, true):
-        let list = try ConfigValue.allowedIPs(value.filter { !isSpace($0) }, warn: warn)
+        let list = try ConfigValue.allowedIPs(value, warn: warn)
         peer?.replaceAllowedIPs = list.replacesExisting
         peer?.allowedIPs.append(contentsOf: list.entries)
         i += 2

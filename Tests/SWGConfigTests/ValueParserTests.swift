@@ -227,9 +227,11 @@ func expectError<T>(
       try ConfigValue.allowedIPs("-10.0.0.1/33")
     }
     expectError("Unable to parse IP address: `'") { try ConfigValue.allowedIPs(",") }
-    expectError("Unable to parse IP address: `10.0.0.0 '") {
-      try ConfigValue.allowedIPs("10.0.0.0 /8")
-    }
+  }
+
+  @Test func whitespaceIsDeletedFirst() throws {
+    let list = try ConfigValue.allowedIPs(" 10.0.0.0 / 8 ,\tfd00::/6\n4 ")
+    #expect(list.entries.map(\.description) == ["10.0.0.0/8", "fd00::/64"])
   }
 }
 
