@@ -15,7 +15,7 @@ enum ShowConfCommand {
       c.error("Unable to access interface", error)
       return 1
     }
-    c.stdout.append(device.showconf)
+    device.appendShowconf(to: &c.stdout)
     return 0
   }
 }
