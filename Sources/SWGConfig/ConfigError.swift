@@ -3,21 +3,21 @@ import SWGCore
 
 /// Why a configuration value, a `wg set` word or a config line was rejected.
 ///
-/// `description` is the exact line wg(8) (or wg-quick(8)) prints for the same input, without
-/// the trailing newline. Quoted input that is not valid UTF-8 is shown with U+FFFD.
+/// `message` is the exact line wg(8) (or wg-quick(8)) prints for the same input, without the
+/// trailing newline, as bytes; `description` is the same as text.
 public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
   /// `Unable to parse empty port`
   case emptyPort
   /// getaddrinfo rejected a port: `<gai text>: `VALUE'`.
-  case invalidPort(reason: String, value: String)
+  case invalidPort(reason: String, value: InputText)
   /// A port or endpoint resolved to something that is not an IPv4/IPv6 socket address.
-  case notInetAddress(value: String)
+  case notInetAddress(value: InputText)
   /// `Fwmark is neither 0/off nor 0-0xffffffff: `VALUE'`
-  case invalidFwmark(value: String)
+  case invalidFwmark(value: InputText)
   /// `Persistent keepalive interval is neither 0/off nor 1-65535: `VALUE'`
-  case invalidPersistentKeepalive(value: String)
+  case invalidPersistentKeepalive(value: InputText)
   /// `Key is not the correct length or format: `VALUE'`
-  case invalidKey(value: String)
+  case invalidKey(value: InputText)
   /// A key file could not be opened: `fopen: <strerror>`.
   case keyFileOpen(Errno)
   /// `Invalid length key in key file` (also for unreadable or oversized key files).
@@ -29,74 +29,89 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
   /// `Unable to parse empty endpoint`
   case emptyEndpoint
   /// `Unable to find matching brace of endpoint: `VALUE'`
-  case endpointMissingBrace(value: String)
+  case endpointMissingBrace(value: InputText)
   /// `Unable to find port of endpoint: `VALUE'`
-  case endpointMissingPort(value: String)
+  case endpointMissingPort(value: InputText)
   /// getaddrinfo failed for an endpoint for good: `<gai text>: `VALUE'`.
-  case endpointResolution(reason: String, value: String)
+  case endpointResolution(reason: String, value: InputText)
   /// `Unable to parse WG_ENDPOINT_RESOLUTION_RETRIES: `VALUE'` (wg exits at once on this).
-  case invalidResolutionRetries(value: String)
+  case invalidResolutionRetries(value: InputText)
   /// `Unable to parse IP address: `VALUE'`
-  case invalidIPAddress(value: String)
+  case invalidIPAddress(value: InputText)
   /// `AllowedIP is not in the correct format: `ENTRY'`
-  case invalidAllowedIP(value: String)
+  case invalidAllowedIP(value: InputText)
   /// A `wg set` word that is unknown, misplaced or missing its value: `Invalid argument: WORD`.
-  case invalidArgument(String)
+  case invalidArgument(InputText)
   /// A config line that is not a known key with a value in the current section:
   /// `Line unrecognized: `LINE'` (the line as wg sees it: comment cut, whitespace deleted).
-  case lineUnrecognized(String)
+  case lineUnrecognized(InputText)
   /// `A peer is missing a public key`
   case peerMissingPublicKey
   /// wg-quick's SaveConfig value check: `wg-quick: `VALUE' is neither true nor false`.
-  case invalidBoolean(value: String)
+  case invalidBoolean(value: InputText)
 
-  public var description: String {
+  /// wg's message as bytes: input echoed back exactly, even when it is not UTF-8.
+  public var message: [UInt8] {
     switch self {
-    case .emptyPort: return "Unable to parse empty port"
-    case .invalidPort(let reason, let value): return "\(reason): `\(value)'"
-    case .notInetAddress(let value): return "Neither IPv4 nor IPv6 address found: `\(value)'"
-    case .invalidFwmark(let value): return "Fwmark is neither 0/off nor 0-0xffffffff: `\(value)'"
+    case .emptyPort: return text("Unable to parse empty port")
+    case .invalidPort(let reason, let value): return text(reason) + quoted(value)
+    case .notInetAddress(let value):
+      return text("Neither IPv4 nor IPv6 address found") + quoted(value)
+    case .invalidFwmark(let value):
+      return text("Fwmark is neither 0/off nor 0-0xffffffff") + quoted(value)
     case .invalidPersistentKeepalive(let value):
-      return "Persistent keepalive interval is neither 0/off nor 1-65535: `\(value)'"
-    case .invalidKey(let value): return "Key is not the correct length or format: `\(value)'"
-    case .keyFileOpen(let errno): return "fopen: \(errno)"
-    case .keyFileLength: return "Invalid length key in key file"
+      return text("Persistent keepalive interval is neither 0/off nor 1-65535") + quoted(value)
+    case .invalidKey(let value):
+      return text("Key is not the correct length or format") + quoted(value)
+    case .keyFileOpen(let errno): return text("fopen: \(errno)")
+    case .keyFileLength: return text("Invalid length key in key file")
     case .keyFileTrailingCharacter(let c):
-      return "Found trailing character in key file: `\(String(decoding: [c], as: UTF8.self))'"
-    case .keyFileRead(let errno): return "getc: \(errno)"
-    case .emptyEndpoint: return "Unable to parse empty endpoint"
+      return text("Found trailing character in key file") + quoted(InputText(bytes: [c]))
+    case .keyFileRead(let errno): return text("getc: \(errno)")
+    case .emptyEndpoint: return text("Unable to parse empty endpoint")
     case .endpointMissingBrace(let value):
-      return "Unable to find matching brace of endpoint: `\(value)'"
-    case .endpointMissingPort(let value): return "Unable to find port of endpoint: `\(value)'"
-    case .endpointResolution(let reason, let value): return "\(reason): `\(value)'"
+      return text("Unable to find matching brace of endpoint") + quoted(value)
+    case .endpointMissingPort(let value):
+      return text("Unable to find port of endpoint") + quoted(value)
+    case .endpointResolution(let reason, let value): return text(reason) + quoted(value)
     case .invalidResolutionRetries(let value):
-      return "Unable to parse WG_ENDPOINT_RESOLUTION_RETRIES: `\(value)'"
-    case .invalidIPAddress(let value): return "Unable to parse IP address: `\(value)'"
-    case .invalidAllowedIP(let value): return "AllowedIP is not in the correct format: `\(value)'"
-    case .invalidArgument(let word): return "Invalid argument: \(word)"
-    case .lineUnrecognized(let line): return "Line unrecognized: `\(line)'"
-    case .peerMissingPublicKey: return "A peer is missing a public key"
-    case .invalidBoolean(let value): return "wg-quick: `\(value)' is neither true nor false"
+      return text("Unable to parse WG_ENDPOINT_RESOLUTION_RETRIES") + quoted(value)
+    case .invalidIPAddress(let value): return text("Unable to parse IP address") + quoted(value)
+    case .invalidAllowedIP(let value):
+      return text("AllowedIP is not in the correct format") + quoted(value)
+    case .invalidArgument(let word): return text("Invalid argument: ") + word.bytes
+    case .lineUnrecognized(let line): return text("Line unrecognized") + quoted(line)
+    case .peerMissingPublicKey: return text("A peer is missing a public key")
+    case .invalidBoolean(let value):
+      return text("wg-quick: `") + value.bytes + text("' is neither true nor false")
     }
   }
+
+  /// wg's message (input that is not UTF-8 shows as U+FFFD; `message` has the bytes).
+  public var description: String { String(decoding: message, as: UTF8.self) }
 }
 
 /// A message wg prints while parsing and then carries on (to stderr, in order).
 public enum ConfigWarning: Equatable, Sendable, CustomStringConvertible {
   /// An allowed IP with bits set beyond its prefix (the kernel masks them). The texts are
   /// the address and prefix length exactly as written.
-  case allowedIPHostBits(address: String, cidr: String)
+  case allowedIPHostBits(address: InputText, cidr: InputText)
   /// A transient endpoint resolution failure; wg sleeps `delayMicroseconds` and retries.
-  case endpointRetry(reason: String, value: String, delayMicroseconds: UInt32)
+  case endpointRetry(reason: String, value: InputText, delayMicroseconds: UInt32)
 
-  public var description: String {
+  /// The warning as wg prints it, as bytes.
+  public var message: [UInt8] {
     switch self {
     case .allowedIPHostBits(let address, let cidr):
-      return "Warning: AllowedIP has nonzero host part: \(address)/\(cidr)"
+      return text("Warning: AllowedIP has nonzero host part: ") + address.bytes + text("/")
+        + cidr.bytes
     case .endpointRetry(let reason, let value, let delay):
-      return "\(reason): `\(value)'. Trying again in \(formatSeconds(delay)) seconds..."
+      return text(reason) + quoted(value)
+        + text(". Trying again in \(formatSeconds(delay)) seconds...")
     }
   }
+
+  public var description: String { String(decoding: message, as: UTF8.self) }
 }
 
 /// A config file error with where it happened.
@@ -123,14 +138,34 @@ public struct ConfigFileError: Error, Equatable, Sendable, CustomStringConvertib
   /// the message, then `Configuration parsing error` (or `Invalid configuration` for a
   /// peer without a public key; nothing more for a bad WG_ENDPOINT_RESOLUTION_RETRIES,
   /// on which wg exits at once).
-  public var wgReport: String {
+  public var wgReport: String { String(decoding: wgReportBytes, as: UTF8.self) }
+
+  /// `wgReport` as bytes, with input echoed back exactly.
+  public var wgReportBytes: [UInt8] {
     switch error {
-    case .peerMissingPublicKey: return "\(error)\nInvalid configuration\n"
-    case .invalidResolutionRetries: return "\(error)\n"
-    default: return "\(error)\nConfiguration parsing error\n"
+    case .peerMissingPublicKey: return error.message + text("\nInvalid configuration\n")
+    case .invalidResolutionRetries: return error.message + text("\n")
+    default: return error.message + text("\nConfiguration parsing error\n")
     }
   }
 }
+
+/// Input echoed in a message: the bytes as given (up to a NUL, as C prints them).
+public struct InputText: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+  public var bytes: [UInt8]
+
+  public init(bytes: [UInt8]) { self.bytes = bytes }
+  public init(_ string: String) { bytes = Array(string.utf8) }
+  public init(stringLiteral value: String) { self.init(value) }
+
+  /// The text; bytes that are not UTF-8 show as U+FFFD.
+  public var description: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+private func text(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+/// ": `VALUE'", wg's way of quoting input.
+private func quoted(_ value: InputText) -> [UInt8] { text(": `") + value.bytes + text("'") }
 
 /// `%.2f` of a number of microseconds, rounded as printf rounds the double.
 func formatSeconds(_ microseconds: UInt32) -> String {

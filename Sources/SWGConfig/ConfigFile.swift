@@ -114,11 +114,11 @@ struct ConfigFileParser {
       } else if let v = value("PrivateKey") {
         file.privateKey = try ConfigValue.key(v)
       } else {
-        throw .lineUnrecognized(lossy(line))
+        throw .lineUnrecognized(echo(line))
       }
     case .peer:
       let p = file.peers.count - 1
-      guard p >= 0 else { throw .lineUnrecognized(lossy(line)) }
+      guard p >= 0 else { throw .lineUnrecognized(echo(line)) }
       if let v = value("Endpoint") {
         file.peers[p].endpoint = try ConfigValue.endpoint(v, retries: resolutionRetries, warn: warn)
       } else if let v = value("PublicKey") {
@@ -133,10 +133,10 @@ struct ConfigFileParser {
       } else if let v = value("PresharedKey") {
         file.peers[p].presharedKey = try ConfigValue.key(v)
       } else {
-        throw .lineUnrecognized(lossy(line))
+        throw .lineUnrecognized(echo(line))
       }
     case .none:
-      throw .lineUnrecognized(lossy(line))
+      throw .lineUnrecognized(echo(line))
     }
   }
 

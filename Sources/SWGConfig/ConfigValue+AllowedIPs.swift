@@ -41,21 +41,21 @@ extension ConfigValue {
       let slash = entry.firstIndex(of: UInt8(ascii: "/"))
       let ipText = slash.map { entry[..<$0] } ?? entry
       let maskText = slash.map { entry[entry.index(after: $0)...] }
-      guard let address = ipAddress(ipText) else { throw .invalidIPAddress(value: lossy(ipText)) }
+      guard let address = ipAddress(ipText) else { throw .invalidIPAddress(value: echo(ipText)) }
       let cidr: UInt64
       if let maskText {
         guard let first = maskText.first, isDigit(first),
           let n = parseUnsigned(maskText, radix: 10), n <= UInt64(address.maxPrefixLength)
-        else { throw .invalidAllowedIP(value: lossy(entry)) }
+        else { throw .invalidAllowedIP(value: echo(entry)) }
         cidr = n
       } else {
         cidr = UInt64(address.maxPrefixLength)
       }
       guard let allowedIP = AllowedIP(address: address, cidr: UInt8(cidr)) else {
-        throw .invalidAllowedIP(value: lossy(entry))
+        throw .invalidAllowedIP(value: echo(entry))
       }
       if allowedIP.hasHostBits {
-        warn(.allowedIPHostBits(address: lossy(ipText), cidr: lossy(maskText ?? [])))
+        warn(.allowedIPHostBits(address: echo(ipText), cidr: echo(maskText ?? [])))
       }
       list.entries.append(AllowedIPChange(allowedIP, remove: remove))
     }

@@ -30,17 +30,17 @@ extension ConfigValue {
     let service: ArraySlice<UInt8>
     if value[0] == UInt8(ascii: "[") {
       guard let close = value.firstIndex(of: UInt8(ascii: "]")) else {
-        throw .endpointMissingBrace(value: lossy(value))
+        throw .endpointMissingBrace(value: echo(value))
       }
       host = value[1..<close]
       let colon = close + 1
       guard colon < value.count, value[colon] == UInt8(ascii: ":"), colon + 1 < value.count else {
-        throw .endpointMissingPort(value: lossy(value))
+        throw .endpointMissingPort(value: echo(value))
       }
       service = value[(colon + 1)...]
     } else {
       guard let colon = value.lastIndex(of: UInt8(ascii: ":")), colon + 1 < value.count else {
-        throw .endpointMissingPort(value: lossy(value))
+        throw .endpointMissingPort(value: echo(value))
       }
       host = value[..<colon]
       service = value[(colon + 1)...]
@@ -62,7 +62,7 @@ extension ConfigValue {
       if rc == 0, let first = result {
         defer { freeaddrinfo(first) }
         guard let endpoint = inetEndpoint(first.pointee) else {
-          throw .notInetAddress(value: lossy(value))
+          throw .notInetAddress(value: echo(value))
         }
         return endpoint
       }
@@ -72,8 +72,8 @@ extension ConfigValue {
       if !permanent && remaining >= 0 {
         if remaining == 0 { permanent = true } else { remaining -= 1 }
       }
-      if permanent { throw .endpointResolution(reason: reason, value: lossy(value)) }
-      warn(.endpointRetry(reason: reason, value: lossy(value), delayMicroseconds: timeout))
+      if permanent { throw .endpointResolution(reason: reason, value: echo(value)) }
+      warn(.endpointRetry(reason: reason, value: echo(value), delayMicroseconds: timeout))
       usleep(timeout)
       timeout = min(20_000_000, UInt32(UInt64(timeout) * 6 / 5))
     }
@@ -95,7 +95,7 @@ extension ConfigValue {
       digits = digits.dropFirst()
     }
     guard let n = parseUnsigned(digits, radix: 10), !negative || n == 0, n <= UInt64(Int32.max)
-    else { throw .invalidResolutionRetries(value: value) }
+    else { throw .invalidResolutionRetries(value: InputText(value)) }
     return Int(n)
   }
 }

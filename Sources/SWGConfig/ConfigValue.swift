@@ -24,11 +24,11 @@ public enum ConfigValue {
     var result: UnsafeMutablePointer<addrinfo>?
     let rc = value.withUnsafeBufferPointer { getaddrinfo(nil, $0.baseAddress, &hints, &result) }
     guard rc == 0, let first = result else {
-      throw .invalidPort(reason: gaiReason(rc), value: lossy(text))
+      throw .invalidPort(reason: gaiReason(rc), value: echo(text))
     }
     defer { freeaddrinfo(first) }
     guard let endpoint = inetEndpoint(first.pointee) else {
-      throw .notInetAddress(value: lossy(text))
+      throw .notInetAddress(value: echo(text))
     }
     return endpoint.port
   }
@@ -42,14 +42,14 @@ public enum ConfigValue {
   public static func fwmark(_ text: [UInt8]) throws(ConfigError) -> UInt32 {
     let value = truncatedAtNUL(text)
     if equalsIgnoringCase(value, "off") { return 0 }
-    guard let first = value.first, isDigit(first) else { throw .invalidFwmark(value: lossy(text)) }
+    guard let first = value.first, isDigit(first) else { throw .invalidFwmark(value: echo(text)) }
     let number: UInt64?
     if value.count > 2 && value[0] == UInt8(ascii: "0") && value[1] == UInt8(ascii: "x") {
       number = parseUnsigned(value.dropFirst(2), radix: 16)
     } else {
       number = parseUnsigned(value[...], radix: 10)
     }
-    guard let number, number <= UInt64(UInt32.max) else { throw .invalidFwmark(value: lossy(text)) }
+    guard let number, number <= UInt64(UInt32.max) else { throw .invalidFwmark(value: echo(text)) }
     return UInt32(number)
   }
 
@@ -64,7 +64,7 @@ public enum ConfigValue {
     guard let first = value.first, isDigit(first),
       let number = parseUnsigned(value[...], radix: 10),
       number <= 65535
-    else { throw .invalidPersistentKeepalive(value: lossy(text)) }
+    else { throw .invalidPersistentKeepalive(value: echo(text)) }
     return UInt16(number)
   }
 
@@ -75,7 +75,7 @@ public enum ConfigValue {
 
   public static func key(_ text: [UInt8]) throws(ConfigError) -> Key {
     let value = truncatedAtNUL(text)
-    guard let key = Key(base64Bytes: value) else { throw .invalidKey(value: lossy(value)) }
+    guard let key = Key(base64Bytes: value) else { throw .invalidKey(value: echo(value)) }
     return key
   }
 }
@@ -98,6 +98,11 @@ func cString(_ bytes: [UInt8]) -> [CChar] {
   }
   out.append(0)
   return out
+}
+
+/// Input to quote in a message: up to the first NUL, as C would print it.
+func echo<C: Collection>(_ bytes: C) -> InputText where C.Element == UInt8 {
+  InputText(bytes: truncatedAtNUL(Array(bytes)))
 }
 
 func lossy<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {

@@ -66,7 +66,7 @@ public enum SetArguments {
         peer?.presharedKey = try ConfigValue.keyFile(path: value)
         i += 2
       default:
-        throw .invalidArgument(lossy(word))
+        throw .invalidArgument(echo(word))
       }
     }
     flushPeer()

@@ -104,7 +104,7 @@ public struct WgQuickConfig: Equatable, Sendable {
             config.saveConfig = false
           } else {
             throw ConfigFileError(
-              fileName: fileName, line: lineNumber, error: .invalidBoolean(value: lossy(value)))
+              fileName: fileName, line: lineNumber, error: .invalidBoolean(value: echo(value)))
           }
           continue
         }

@@ -57,6 +57,13 @@ let malformedConfigs: [MalformedConfig] = [
   .init(
     bytes: Array("[Interface]\nAddr".utf8) + [0] + Array("ess = 1\n".utf8),
     "Line unrecognized: `Addr'", line: 2),
+  .init(
+    bytes: Array("[Interface]\n".utf8) + [0xff, 0xfe] + Array(" = 1\n".utf8),
+    "Line unrecognized: `\u{FFFD}\u{FFFD}=1'", line: 2),
+  .init(
+    bytes: Array("[Peer]\nPublicKey = \(pub)\nAllowedIPs = 10.0.0.".utf8) + [0xc3]
+      + Array("\n".utf8),
+    "Unable to parse IP address: `10.0.0.\u{FFFD}'", line: 3),
   // Ports
   .init(
     "[Interface]\nListenPort = abc\n", "Servname not supported for ai_socktype: `abc'", line: 2),
@@ -184,7 +191,7 @@ let malformedConfigs: [MalformedConfig] = [
 
   @Test(arguments: malformedConfigs)
   func swgRejectsWithWgsMessage(_ config: MalformedConfig) throws {
-    let (stderr, error) = wgStyleStderr(config.text)
+    let (stderr, _, error) = wgStyleStderr(config.text)
     let trailer =
       config.message.hasSuffix("A peer is missing a public key")
       ? "Invalid configuration" : "Configuration parsing error"
@@ -203,11 +210,11 @@ let malformedConfigs: [MalformedConfig] = [
   func realWgPrintsTheSameForSetconfAndAddconf(_ config: MalformedConfig) throws {
     let dir = try TempDir()
     let file = try dir.write("c.conf", config.text)
-    let (ours, _) = wgStyleStderr(config.text)
+    let ours = wgStyleStderr(config.text).bytes
     for command in ["setconf", "addconf"] {
       let wg = try Oracle.wgConf(command, file: file)
       #expect(wg.status == 1)
-      #expect(wg.stderrText == ours, "\(command)")
+      #expect(wg.stderr == ours, "\(command): \(wg.stderrText)")
     }
   }
 }

@@ -107,16 +107,19 @@ enum Oracle {
 }
 
 /// Everything swg would print for a failed config parse: warnings as they came, then the
-/// error as `wg setconf` reports it.
+/// error as `wg setconf` reports it (as text, and as the exact bytes).
 func wgStyleStderr(_ text: [UInt8], fileName: String = "test.conf") -> (
-  stderr: String, error: ConfigFileError?
+  stderr: String, bytes: [UInt8], error: ConfigFileError?
 ) {
-  var lines = ""
+  var bytes: [UInt8] = []
   do {
-    _ = try ConfigFile.parse(text, fileName: fileName, resolutionRetries: 0) { lines += "\($0)\n" }
-    return (lines, nil)
+    _ = try ConfigFile.parse(text, fileName: fileName, resolutionRetries: 0) {
+      bytes += $0.message + [10]
+    }
+    return (String(decoding: bytes, as: UTF8.self), bytes, nil)
   } catch {
-    return (lines + error.wgReport, error)
+    bytes += error.wgReportBytes
+    return (String(decoding: bytes, as: UTF8.self), bytes, error)
   }
 }
 

@@ -290,13 +290,15 @@ func expectError<T>(
     let files: [(String, [UInt8])] = [
       ("short", Array("abc\n".utf8)), ("trailing", Array((TestKeys.pskText + "\n#").utf8)),
       ("bad", Array(String(repeating: "!", count: 44).utf8)), ("ws", Array("  \n".utf8)),
+      ("high", Array((TestKeys.pskText + "\n").utf8) + [0xff]),
+      ("badhigh", [0xc3] + Array(TestKeys.pskText.utf8.dropFirst())),
     ]
     for (name, bytes) in files {
       let path = try dir.write(name, bytes)
       let wg = try Oracle.wgSet(["peer", TestKeys.publicText, "preshared-key", path])
-      var ours = ""
-      do { _ = try ConfigValue.keyFile(path: path) } catch { ours = error.description + "\n" }
-      #expect(wg.stderrText == ours, "\(name)")
+      var ours: [UInt8] = []
+      do { _ = try ConfigValue.keyFile(path: path) } catch { ours = error.message + [10] }
+      #expect(wg.stderr == ours, "\(name): \(wg.stderrText)")
     }
   }
 }
