@@ -60,7 +60,8 @@ wg set swc0 listen-port 51820 fwmark 0xca6c private-key "$tmp/ka" \
 ip link set swc1 up; ip link set swc2 up
 wg set swc1 listen-port 51821 private-key "$tmp/kb" peer "$pc" allowed-ips 10.1.0.2/32 \
   endpoint 127.0.0.1:51822 persistent-keepalive 1 preshared-key "$tmp/psk"
-wg set swc2 listen-port 51822 private-key "$tmp/kc" peer "$pb" allowed-ips 10.1.0.1/32 endpoint 127.0.0.1:51821
+wg set swc2 listen-port 51822 private-key "$tmp/kc" peer "$pb" allowed-ips 10.1.0.1/32 endpoint 127.0.0.1:51821 \
+  preshared-key "$tmp/psk"
 for i in $(seq 1 50); do [[ $(wg show swc1 latest-handshakes | cut -f2) != 0 ]] && break; sleep 0.2; done
 sleep 1.5
 wg set swc1 peer "$pc" persistent-keepalive 3600
@@ -120,7 +121,6 @@ for cmd in setconf addconf; do
 done
 $SWG setconf swc3 "$tmp/a.conf"; $SWG syncconf swc3 "$tmp/b.conf"
 expect_eq "syncconf b (upstream: PSK and keepalive cleared)" "[Interface]
-FwMark = 0x42
 PrivateKey = $ka
 
 [Peer]
