@@ -51,8 +51,10 @@ enum ConstantTimeCoding {
     var o = 0
     var i = 0
     while i < 40 {
-      let a = base64Value(chars[i]), b = base64Value(chars[i + 1])
-      let c = base64Value(chars[i + 2]), d = base64Value(chars[i + 3])
+      let a = base64Value(chars[i])
+      let b = base64Value(chars[i + 1])
+      let c = base64Value(chars[i + 2])
+      let d = base64Value(chars[i + 3])
       let word = (a << 18) | (b << 12) | (c << 6) | d
       bad |= (a | b | c | d) >> 31
       out[o] = UInt8(truncatingIfNeeded: word >> 16)
@@ -61,7 +63,9 @@ enum ConstantTimeCoding {
       o += 3
       i += 4
     }
-    let a = base64Value(chars[40]), b = base64Value(chars[41]), c = base64Value(chars[42])
+    let a = base64Value(chars[40])
+    let b = base64Value(chars[41])
+    let c = base64Value(chars[42])
     let word = (a << 18) | (b << 12) | (c << 6)
     bad |= (a | b | c) >> 31
     // The last character must be '=' and the two unused bits of the third must be zero.
@@ -103,7 +107,8 @@ enum ConstantTimeCoding {
     var iterator = text.makeIterator()
     for o in 0..<32 {
       guard let h = iterator.next(), let l = iterator.next() else { return false }
-      let hv = hexValue(Int32(h)), lv = hexValue(Int32(l))
+      let hv = hexValue(Int32(h))
+      let lv = hexValue(Int32(l))
       bad |= (hv | lv) >> 31
       out[o] = UInt8(truncatingIfNeeded: (hv << 4) | (lv & 15))
     }
@@ -114,7 +119,8 @@ enum ConstantTimeCoding {
   static func encodeHexKey(_ key: UnsafeRawBufferPointer) -> String {
     String(unsafeUninitializedCapacity: hexLength) { out in
       for i in 0..<32 {
-        let hi = Int32(key[i] >> 4), lo = Int32(key[i] & 15)
+        let hi = Int32(key[i] >> 4)
+        let lo = Int32(key[i] & 15)
         out[2 * i] = UInt8(truncatingIfNeeded: 87 &+ hi &+ (((hi &- 10) >> 8) & ~38))
         out[2 * i + 1] = UInt8(truncatingIfNeeded: 87 &+ lo &+ (((lo &- 10) >> 8) & ~38))
       }

@@ -25,7 +25,8 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     let family = raw.loadUnaligned(as: sa_family_t.self)
     if Int32(family) == AF_INET && raw.count >= MemoryLayout<sockaddr_in>.size {
       let sin = raw.loadUnaligned(as: sockaddr_in.self)
-      self = .v4(IPv4Address(UInt32(bigEndian: sin.sin_addr.s_addr)), port: UInt16(bigEndian: sin.sin_port))
+      self = .v4(
+        IPv4Address(UInt32(bigEndian: sin.sin_addr.s_addr)), port: UInt16(bigEndian: sin.sin_port))
     } else if Int32(family) == AF_INET6 && raw.count >= MemoryLayout<sockaddr_in6>.size {
       let sin6 = raw.loadUnaligned(as: sockaddr_in6.self)
       self = .v6(
@@ -63,8 +64,11 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     var serv = [CChar](repeating: 0, count: Int(NI_MAXSERV))
     let flags = NI_NUMERICHOST | NI_NUMERICSERV | NI_DGRAM
     let rc = withSockaddr { raw -> Int32 in
-      guard let sa = raw.baseAddress?.assumingMemoryBound(to: sockaddr.self) else { return EAI_FAIL }
-      return getnameinfo(sa, socklen_t(raw.count), &host, socklen_t(host.count), &serv, socklen_t(serv.count), flags)
+      guard let sa = raw.baseAddress?.assumingMemoryBound(to: sockaddr.self) else {
+        return EAI_FAIL
+      }
+      return getnameinfo(
+        sa, socklen_t(raw.count), &host, socklen_t(host.count), &serv, socklen_t(serv.count), flags)
     }
     if rc != 0 {
       guard let text = gai_strerror(rc) else { return "?" }

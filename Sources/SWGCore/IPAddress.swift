@@ -71,7 +71,9 @@ public struct IPv6Address: Hashable, Sendable, Comparable {
   }
 
   public var bytes: [UInt8] {
-    (0..<16).map { i in UInt8(truncatingIfNeeded: (i < 8 ? high >> (56 - 8 * i) : low >> (56 - 8 * (i - 8)))) }
+    (0..<16).map { i in
+      UInt8(truncatingIfNeeded: (i < 8 ? high >> (56 - 8 * i) : low >> (56 - 8 * (i - 8))))
+    }
   }
 
   /// `in6_addr` for socket calls.
