@@ -1,7 +1,7 @@
 import Glibc
 
 /// Reads a small text file whole; nil when it cannot be opened or is larger than `limit`.
-func readSmallFile(_ path: String, limit: Int = 1 << 20) -> String? {
+public func readSmallFile(_ path: String, limit: Int = 1 << 20) -> String? {
   let fd = open(path, O_RDONLY | O_CLOEXEC)
   guard fd >= 0 else { return nil }
   defer { close(fd) }

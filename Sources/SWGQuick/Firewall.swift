@@ -72,4 +72,20 @@ public enum Firewall {
     }
     return found ? s : nil
   }
+
+  /// False only when no raw or mangle table of the family can exist: `nft list tables`
+  /// (given) shows none, and the legacy iptables module lists none in /proc/net.
+  public static func mayHaveIptablesRules(
+    v6: Bool, nftTables: String?,
+    legacyNames: String? = readSmallFile("/proc/net/ip_tables_names"),
+    legacyNames6: String? = readSmallFile("/proc/net/ip6_tables_names")
+  ) -> Bool {
+    guard let nftTables else { return true }
+    let family = v6 ? "ip6" : "ip"
+    for line in nftTables.split(separator: "\n") {
+      if line == "table \(family) raw" || line == "table \(family) mangle" { return true }
+    }
+    let legacy = (v6 ? legacyNames6 : legacyNames) ?? ""
+    return legacy.split(separator: "\n").contains { $0 == "raw" || $0 == "mangle" }
+  }
 }

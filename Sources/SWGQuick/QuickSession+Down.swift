@@ -7,7 +7,7 @@ extension QuickSession {
   /// `down`: PreDown, save when SaveConfig is on, the rules `up` added for a default
   /// route, the link (its addresses and routes go with it), DNS, firewall, PostDown.
   public func down() throws(QuickError) {
-    guard wireGuardInterfaces().contains(interface) else {
+    guard isWireGuardInterface(interface) else {
       throw .message("`\(interface)' is not a WireGuard interface")
     }
     backend = WireGuardAccess.backend(for: interface)
@@ -30,7 +30,7 @@ extension QuickSession {
 
   /// `save`: writes the running configuration back to the config file.
   public func save() throws(QuickError) {
-    guard wireGuardInterfaces().contains(interface) else {
+    guard isWireGuardInterface(interface) else {
       throw .message("`\(interface)' is not a WireGuard interface")
     }
     backend = WireGuardAccess.backend(for: interface)

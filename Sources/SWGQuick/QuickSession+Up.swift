@@ -384,8 +384,10 @@ extension QuickSession {
   /// wg-quick's `remove_firewall`: every `wg-quick-IF` nft table, and every iptables rule
   /// carrying the interface's comment. Failures are ignored, as wg-quick ignores them.
   func removeFirewall() {
+    var nftTables: String?
     if ProcessRunner.which("nft") != nil {
       let list = runner.run(["nft", "list", "tables"], capture: true, quiet: true)
+      if list.status == 0 { nftTables = list.output }
       let script = Firewall.nftRemoval(interface: interface, listTablesOutput: list.output)
       if !script.isEmpty {
         trace.command("nft -f /dev/fd/63")
@@ -395,6 +397,10 @@ extension QuickSession {
     }
     if ProcessRunner.which("iptables") != nil {
       for tool in ["iptables", "ip6tables"] {
+        // Rules with our comment can only be in a raw or mangle table. Where neither
+        // exists (not in nft, which iptables-nft uses, nor in the legacy kernel tables)
+        // iptables-save has nothing to show, and its start-up is skipped.
+        guard Firewall.mayHaveIptablesRules(v6: tool == "ip6tables", nftTables: nftTables) else { continue }
         let saved = runner.run(["\(tool)-save"], capture: true, quiet: true)
         guard let input = Firewall.iptablesRemoval(interface: interface, saveOutput: saved.output) else { continue }
         trace.command("\(tool)-restore -n")

@@ -67,15 +67,11 @@ public final class QuickSession {
     return link.index
   }
 
-  /// Names of WireGuard interfaces: kernel links of kind `wireguard`, then userspace
-  /// sockets, as `wg show interfaces` lists them.
-  func wireGuardInterfaces() -> [String] {
-    var names: [String] = []
-    if let links = try? net.query(.dumpLinks()) {
-      names = links.compactMap(LinkEntry.init).filter { $0.kind == "wireguard" }.map(\.name)
-    }
-    names += (try? WireGuardAccess.userspaceNames()) ?? []
-    return names
+  /// True when `name` is a WireGuard interface (`wg show interfaces` would list it): a
+  /// kernel link of kind `wireguard`, or a userspace daemon's UAPI socket.
+  func isWireGuardInterface(_ name: String) -> Bool {
+    if let link = try? link(named: name), link.kind == "wireguard" { return true }
+    return WireGuardAccess.isUserspace(name)
   }
 
   /// Performs one request; a failure becomes a one-line QuickError naming `operation`.

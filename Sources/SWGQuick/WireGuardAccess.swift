@@ -11,8 +11,8 @@ enum WireGuardAccess {
     return kernelBackend()
   }
 
-  static func userspaceNames() throws -> [String] {
-    try UAPIBackend.interfaceNames()
+  static func isUserspace(_ name: String) -> Bool {
+    UAPIBackend.isUserspaceInterface(name)
   }
 
   /// The text of an error from a backend or a config parse, as wg prints it.

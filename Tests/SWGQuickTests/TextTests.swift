@@ -163,3 +163,14 @@ import Testing
     #expect(k == "creating interface wg0 failed: Operation not supported (Unknown device type); the kernel has no WireGuard module")
   }
 }
+
+@Suite struct IptablesSkipTests {
+  @Test func skipsOnlyWhenNoRawOrMangleTableCanExist() {
+    #expect(!Firewall.mayHaveIptablesRules(v6: false, nftTables: "table inet filter\n", legacyNames: nil, legacyNames6: nil))
+    #expect(Firewall.mayHaveIptablesRules(v6: false, nftTables: "table ip raw\n", legacyNames: nil, legacyNames6: nil))
+    #expect(!Firewall.mayHaveIptablesRules(v6: true, nftTables: "table ip raw\n", legacyNames: nil, legacyNames6: nil))
+    #expect(Firewall.mayHaveIptablesRules(v6: true, nftTables: "table ip6 mangle\n", legacyNames: nil, legacyNames6: nil))
+    #expect(Firewall.mayHaveIptablesRules(v6: false, nftTables: "", legacyNames: "filter\nmangle\n", legacyNames6: nil))
+    #expect(Firewall.mayHaveIptablesRules(v6: false, nftTables: nil, legacyNames: nil, legacyNames6: nil))
+  }
+}
