@@ -4,6 +4,7 @@
 #   scripts/bench-quick.sh            builds release swg-quick, boots the VM, prints a table
 #   SWG_BENCH_COUNTS="1 100" ...      other peer counts
 #   SWG_BENCH_RUNS=3                  runs per (tool, count) below 10,000 peers (1 at 10,000)
+#   SWG_BENCH_TOOLS="swg-quick"       only swg-quick (default "swg-quick wg-quick")
 # Times are wall milliseconds measured inside the guest (qemu TCG: far slower than real
 # hardware for both tools; the ratio is the figure to read).
 set -uo pipefail
@@ -19,7 +20,7 @@ if [[ ${SWG_BENCH_IN_VM:-0} != 1 ]]; then
   exec 9>/tmp/swg-vm.lock
   flock 9
   vng --run "$kernel" --disable-kvm --memory 2G --cpus 2 \
-    --exec "SWG_BENCH_IN_VM=1 SWG_QUICK=$SWG_QUICK SWG_BENCH_COUNTS='${SWG_BENCH_COUNTS:-1 100 10000}' SWG_BENCH_RUNS=${SWG_BENCH_RUNS:-3} $root/scripts/bench-quick.sh" 2>&1
+    --exec "SWG_BENCH_IN_VM=1 SWG_QUICK=$SWG_QUICK SWG_BENCH_COUNTS='${SWG_BENCH_COUNTS:-1 100 10000}' SWG_BENCH_RUNS=${SWG_BENCH_RUNS:-3} SWG_BENCH_TOOLS='${SWG_BENCH_TOOLS:-swg-quick wg-quick}' $root/scripts/bench-quick.sh" 2>&1
   exit
 fi
 
@@ -53,7 +54,9 @@ for n in ${SWG_BENCH_COUNTS}; do
   f=$(config "$n")
   runs=${SWG_BENCH_RUNS}
   (( n >= 10000 )) && runs=1
-  for tool in "$SWG_QUICK" wg-quick; do
+  for name in ${SWG_BENCH_TOOLS}; do
+    tool=$name
+    [[ $name == swg-quick ]] && tool=$SWG_QUICK
     up_total=0 down_total=0 routes=0
     for ((r = 0; r < runs; r++)); do
       t0=$(ms); "$tool" up "$f" >/dev/null 2>&1 || echo "up failed: $tool $n"
