@@ -85,6 +85,15 @@ for r in "errno=0\n\n" "errno=-22\n\n" "errno=22\n\n" "errno=-98\n\n" "\n" "errn
   i=$((i + 1))
 done
 
+# --- permission denied: the socket is root's, 0700 ----------------------------------------
+if command -v setpriv >/dev/null; then
+  asnobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  expect_same "permission denied like wg" "$asnobody wg show uapi0" \
+    "$asnobody bash -c 'exec -a wg \"\$SWG\" show uapi0'"
+  expect_same "permission denied on set like wg" "$asnobody wg set uapi0 listen-port 1" \
+    "$asnobody bash -c 'exec -a wg \"\$SWG\" set uapi0 listen-port 1'"
+fi
+
 # --- daemons that hang or die ----------------------------------------------------------
 pid0=${WGGO_PIDS[0]}
 kill -STOP "$pid0"
