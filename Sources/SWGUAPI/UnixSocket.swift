@@ -29,17 +29,26 @@ final class UnixSocket {
     guard fd >= 0 else { throw Errno.current }
     let s = UnixSocket(fd: fd, path: path, deadline: .now + totalTimeout)
     try s.setIOTimeout(ioTimeout)
-    let rc = withUnsafePointer(to: &addr) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+    var interrupted = false
+    while true {
+      let rc = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        }
+      }
+      if rc == 0 { return s }
+      let e = Errno.current
+      switch e.rawValue {
+      case EINTR:
+        interrupted = true
+        try s.checkDeadline()
+      // A retried connect that completed meanwhile says so.
+      case EISCONN where interrupted: return s
+      // A blocking AF_UNIX connect that timed out waiting for the backlog says EAGAIN.
+      case EAGAIN: throw .timedOut
+      default: throw e
       }
     }
-    if rc != 0 {
-      let e = Errno.current
-      // A blocking AF_UNIX connect that timed out waiting for the backlog says EAGAIN.
-      throw e.rawValue == EAGAIN ? .timedOut : e
-    }
-    return s
   }
 
   /// Writes all of `bytes`, retrying short writes and EINTR.
