@@ -4,9 +4,12 @@
 # wg(8) accepts. Needs root, wireguard-go and wg. The results are small and committed;
 # rerun only when a format grows.
 #   FuzzTesting/make-seeds.sh [uapi|config|quick|set|netlink]...
+# `netlink` needs the wireguard kernel module (run it in the VM, with SEED_DIR set to a
+# writable directory, and copy the files out): it dumps real kernel devices with
+# capture-netlink-seeds.py.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-corpus=$here/Corpus
+corpus=${SEED_DIR:-$here/Corpus}
 which=("$@")
 ((${#which[@]})) || which=(uapi config quick set)
 tmp=$(mktemp -d)
@@ -69,6 +72,26 @@ write_seed() { # DIR NAME: stdin to Corpus/DIR/NAME
 
 for w in "${which[@]}"; do
   case $w in
+    netlink)
+      configs
+      ip netns add "$ns"
+      big=$tmp/big.conf
+      { printf '[Interface]\nPrivateKey = %s\n' "$priv1"
+        for i in $(seq 1 12); do
+          printf '[Peer]\nPublicKey = %s\nEndpoint = 127.0.0.%d:%d\n' "$(pub "$(k)")" "$i" "$((1000 + i))"
+          for j in $(seq 1 $((i * 30))); do printf 'AllowedIPs = 10.%d.%d.0/24, fd%02x:%x::/64\n' "$i" "$((j % 256))" "$i" "$j"; done
+        done; } >"$big"
+      n=0
+      for c in c1 c3 c4 big; do
+        n=$((n + 1))
+        ip -n "$ns" link add "swgseed$n" type wireguard
+        f=$tmp/$c.conf
+        ip netns exec "$ns" wg setconf "swgseed$n" "$f"
+      done
+      ip -n "$ns" link add swgseed0 type wireguard
+      ip netns exec "$ns" python3 "$here/capture-netlink-seeds.py" swgseed0 swgseed1 swgseed2 swgseed3 swgseed4 |
+        while read -r name b64; do base64 -d <<<"$b64" | write_seed FuzzNetlinkDump "kernel-$name"; done
+      ;;
     uapi)
       # Real replies of wireguard-go to get=1 for the configurations above.
       configs
