@@ -41,8 +41,8 @@ public struct KernelBackend: WireGuardBackend {
   }
 
   public func device(named name: String) throws -> Device {
-    // wg refuses names that cannot be interface names before asking the kernel.
-    guard name.utf8.count < Int(IFNAMSIZ) else { throw Errno(ENAMETOOLONG) }
+    // A name of 16 bytes or more goes to the kernel as it is, as wg sends it: the
+    // attribute policy refuses it with EINVAL ("Invalid argument", what wg prints).
     return try errno {
       let connection = try connect(.generic)
       let family = try GenericNetlink.resolve(WireGuardFamily.name, on: connection)

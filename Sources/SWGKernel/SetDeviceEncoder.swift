@@ -77,14 +77,14 @@ public enum SetDeviceEncoder {
     var flags: UInt32 = 0
     if peer.remove { flags |= WireGuardFamily.removePeerFlag }
     if peer.updateOnly { flags |= WireGuardFamily.updateOnlyFlag }
-    if continuingFrom == nil {
+    // A removed peer gets its key and flag only; a continued one no fields but its IPs.
+    if continuingFrom == nil && !peer.remove {
       if peer.replaceAllowedIPs { flags |= WireGuardFamily.replaceAllowedIPsFlag }
       if let psk = peer.presharedKey, !w.put(.presharedKey, psk) { return false }
       if let endpoint = peer.endpoint, !w.put(.endpoint, endpoint) { return false }
       if let keepalive = peer.persistentKeepalive, !w.put(.persistentKeepalive, keepalive) { return false }
     }
     if flags != 0, !w.put(.flags, flags) { return false }
-    // A removed peer gets nothing else.
     if peer.remove || peer.allowedIPs.isEmpty { return true }
     var i = continuingFrom ?? 0
     let ips = peer.allowedIPs
