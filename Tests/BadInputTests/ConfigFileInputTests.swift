@@ -48,7 +48,8 @@ let badConfigs: [BadConfig] = [
 struct ConfigFileInputTests {
   @Test(arguments: badConfigs)
   func refusedAsWgRefusesIt(_ c: BadConfig) throws {
-    let path = writeFile("conf-\(c.name.replacingOccurrences(of: " ", with: "-"))", c.bytes)
+    let safe = String(c.name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+    let path = writeFile("conf-\(safe)", c.bytes)
     defer { unlink(path) }
     let wg = realWG(["setconf", noDevice, path])
     #expect(wg.status == 1)

@@ -17,21 +17,32 @@ struct Outcome: Sendable {
   var stderrText: String { String(decoding: stderr, as: UTF8.self) }
 }
 
+/// Runs a program to its end. Output goes through files, so a program that writes
+/// megabytes to stderr cannot block on a full pipe.
 @discardableResult
 func run(_ path: String, _ arguments: [String], stdin: [UInt8] = []) -> Outcome {
+  let base = scratch + "/run-\(UUID().uuidString)"
+  let inPath = base + ".in", outPath = base + ".out", errPath = base + ".err"
+  defer { for f in [inPath, outPath, errPath] { unlink(f) } }
+  guard FileManager.default.createFile(atPath: inPath, contents: Data(stdin)),
+    FileManager.default.createFile(atPath: outPath, contents: nil),
+    FileManager.default.createFile(atPath: errPath, contents: nil),
+    let input = FileHandle(forReadingAtPath: inPath), let output = FileHandle(forWritingAtPath: outPath),
+    let errors = FileHandle(forWritingAtPath: errPath)
+  else { return Outcome(status: -1, stdout: [], stderr: Array("cannot make scratch files".utf8)) }
   let p = Process()
   p.executableURL = URL(fileURLWithPath: path)
   p.arguments = arguments
-  let input = Pipe(), output = Pipe(), errors = Pipe()
   p.standardInput = input
   p.standardOutput = output
   p.standardError = errors
   do { try p.run() } catch { return Outcome(status: -1, stdout: [], stderr: Array("\(error)".utf8)) }
-  input.fileHandleForWriting.write(Data(stdin))
-  try? input.fileHandleForWriting.close()
-  let out = output.fileHandleForReading.readDataToEndOfFile()
-  let err = errors.fileHandleForReading.readDataToEndOfFile()
   p.waitUntilExit()
+  try? output.close()
+  try? errors.close()
+  try? input.close()
+  let out = FileManager.default.contents(atPath: outPath) ?? Data()
+  let err = FileManager.default.contents(atPath: errPath) ?? Data()
   return Outcome(status: p.terminationStatus, stdout: Array(out), stderr: Array(err))
 }
 
