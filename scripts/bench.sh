@@ -62,7 +62,7 @@ measure() {
   PREPARE=${PREPARE:-} RUNS=$RUNS python3 - "$label" "$@" <<'PY'
 import os, statistics, subprocess, sys
 label, argv = sys.argv[1], sys.argv[2:]
-cpu, rss = [], []
+cpu, rss, failed = [], [], False
 for _ in range(int(os.environ["RUNS"])):
     if os.environ.get("PREPARE"):
         subprocess.run(os.environ["PREPARE"], shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -76,10 +76,11 @@ for _ in range(int(os.environ["RUNS"])):
     os.close(devnull)
     if status != 0:
         print("  %s: exit status %d" % (label, status), file=sys.stderr)
+        failed = True
     cpu.append(ru.ru_utime + ru.ru_stime)
     rss.append(int(open(out).read().split()[-1]))
     os.unlink(out)
-print("%.4f %d" % (statistics.median(cpu), statistics.median(rss)))
+print("-1 -1" if failed else "%.4f %d" % (statistics.median(cpu), statistics.median(rss)))
 PY
 }
 
@@ -88,6 +89,8 @@ row() {  # row NAME "wg_cpu wg_rss" "swg_cpu swg_rss"
 import sys
 name = sys.argv[1]; wc, wr = sys.argv[2].split(); sc, sr = sys.argv[3].split()
 wc, sc, wr, sr = float(wc), float(sc), int(wr), int(sr)
+if min(wc, sc) < 0:
+    print('| %-28s | %s |' % (name, 'FAILED (see errors above)')); sys.exit()
 ratio = (sc / wc) if wc > 0 else float('nan')
 print('| %-28s | %8.4f | %8.4f | %5.2fx | %8d | %8d | %5.2fx |' % (name, wc, sc, ratio, wr, sr, sr / wr))" "$@"
 }

@@ -302,6 +302,11 @@ Address = 10.0.0.1/24\n
 [Bogus]\n
 PrivateKey = x\n
 EOC
+# Endpoint resolution: names from /etc/hosts only (no packet leaves the machine).
+expect_same "bad WG_ENDPOINT_RESOLUTION_RETRIES" "WG_ENDPOINT_RESOLUTION_RETRIES=abc wg set cli3 peer $pa endpoint 127.0.0.1:1" \
+  "WG_ENDPOINT_RESOLUTION_RETRIES=abc $S set cli3 peer $pa endpoint 127.0.0.1:1"
+expect_same "endpoint by name" "wg set cli3 peer $pa endpoint localhost:7; wg show cli3 endpoints | grep $pa" \
+  "$S set cli3 peer $pa endpoint localhost:8; wg show cli3 endpoints | grep $pa | sed 's/:8\$/:7/'"
 # A missing (non-kernel, non-userspace) interface: the kernel path answers for both.
 expect_same "show missing interface" "wg show swgnosuch0" "$S show swgnosuch0"
 expect_same "showconf missing interface" "wg showconf swgnosuch0" "$S showconf swgnosuch0"
