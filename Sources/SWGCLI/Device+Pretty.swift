@@ -19,7 +19,10 @@ public struct PrettyStyle: Sendable {
 extension Device {
   /// Peers in wg's pretty order: latest handshake first, never-handshaked last; ties keep
   /// backend order (glibc's qsort is a merge sort here).
-  public var peersInPrettyOrder: [Peer] {
+  public var peersInPrettyOrder: [Peer] { prettyOrder.map { peers[$0] } }
+
+  /// Indices of `peers` in pretty order (sorting indices, not copies of the peers).
+  var prettyOrder: [Int] {
     var order = Array(peers.indices)
     order.sort { i, j in
       let a = peers[i].lastHandshake, b = peers[j].lastHandshake
@@ -27,7 +30,7 @@ extension Device {
       if a != b { return b < a }
       return i < j
     }
-    return order.map { peers[$0] }
+    return order
   }
 
   /// `wg show IFACE` text.
@@ -66,10 +69,10 @@ extension Device {
     }
     guard !peers.isEmpty else { return }
     out.append("\n")
-    let sorted = peersInPrettyOrder
-    for (n, peer) in sorted.enumerated() {
-      peer.appendPretty(to: &out, style: style)
-      if n + 1 < sorted.count { out.append("\n") }
+    let order = prettyOrder
+    for (n, index) in order.enumerated() {
+      peers[index].appendPretty(to: &out, style: style)
+      if n + 1 < order.count { out.append("\n") }
       out.flushIfFull()
     }
   }
