@@ -11,7 +11,10 @@ public struct RawAttribute<Set: AttributeSet>: Sendable {
   public var isNetworkByteOrder: Bool
   public var payload: ArraySlice<UInt8>
 
-  public init(type: UInt16, isNested: Bool = false, isNetworkByteOrder: Bool = false, payload: ArraySlice<UInt8>) {
+  public init(
+    type: UInt16, isNested: Bool = false, isNetworkByteOrder: Bool = false,
+    payload: ArraySlice<UInt8>
+  ) {
     self.type = type
     self.isNested = isNested
     self.isNetworkByteOrder = isNetworkByteOrder
@@ -29,7 +32,9 @@ public struct RawAttribute<Set: AttributeSet>: Sendable {
   }
 
   /// The payload as a nested array: each element's payload holds `Element` attributes.
-  public func elements<Element>(_ attribute: NestedArrayAttribute<Set, Element>) -> ArrayReader<Element> {
+  public func elements<Element>(_ attribute: NestedArrayAttribute<Set, Element>) -> ArrayReader<
+    Element
+  > {
     ArrayReader(payload)
   }
 }
@@ -39,11 +44,14 @@ public func ~= <Set, Value>(pattern: Attribute<Set, Value>, value: RawAttribute<
   pattern.type == value.type
 }
 
-public func ~= <Set, Inner>(pattern: NestedAttribute<Set, Inner>, value: RawAttribute<Set>) -> Bool {
+public func ~= <Set, Inner>(pattern: NestedAttribute<Set, Inner>, value: RawAttribute<Set>) -> Bool
+{
   pattern.type == value.type
 }
 
-public func ~= <Set, Element>(pattern: NestedArrayAttribute<Set, Element>, value: RawAttribute<Set>) -> Bool {
+public func ~= <Set, Element>(pattern: NestedArrayAttribute<Set, Element>, value: RawAttribute<Set>)
+  -> Bool
+{
   pattern.type == value.type
 }
 
@@ -82,7 +90,9 @@ public struct AttributeReader<Set: AttributeSet> {
   }
 
   /// Calls `body` with each attribute in turn.
-  public mutating func forEach(_ body: (RawAttribute<Set>) throws(NetlinkError) -> Void) throws(NetlinkError) {
+  public mutating func forEach(_ body: (RawAttribute<Set>) throws(NetlinkError) -> Void)
+    throws(NetlinkError)
+  {
     while let attribute = try next() { try body(attribute) }
   }
 }
@@ -99,7 +109,9 @@ public struct ArrayReader<Element: AttributeSet> {
     return AttributeReader(element.payload)
   }
 
-  public mutating func forEach(_ body: (inout AttributeReader<Element>) throws(NetlinkError) -> Void) throws(NetlinkError) {
+  public mutating func forEach(
+    _ body: (inout AttributeReader<Element>) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) {
     while var element = try next() { try body(&element) }
   }
 }

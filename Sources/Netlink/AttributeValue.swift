@@ -76,7 +76,9 @@ extension String: AttributeValue {
 extension Array: AttributeValue where Element == UInt8 {
   public var attributePayloadCount: Int { count }
   public func appendAttributePayload(to bytes: inout [UInt8]) { bytes.append(contentsOf: self) }
-  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) { self = Array(payload) }
+  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+    self = Array(payload)
+  }
 }
 
 /// A flag attribute (`NLA_FLAG`): present or absent, no payload.

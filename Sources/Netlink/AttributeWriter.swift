@@ -61,7 +61,9 @@ public struct AttributeWriter<Set: AttributeSet> {
   }
 
   /// Opens a nest, hands the buffer to a writer of another set, closes or cancels the nest.
-  mutating func withNest<Inner>(type: UInt16, _ body: (inout AttributeWriter<Inner>) -> Bool) -> Bool {
+  mutating func withNest<Inner>(type: UInt16, _ body: (inout AttributeWriter<Inner>) -> Bool)
+    -> Bool
+  {
     guard fits(payloadCount: 0) else { return false }
     let start = bytes.count
     appendHeader(type: type | AttributeHeader.nestedFlag, length: AttributeHeader.size)
@@ -114,7 +116,8 @@ public struct ArrayWriter<Element: AttributeSet> {
   public mutating func element(
     index: UInt16 = 0, _ body: (inout AttributeWriter<Element>) -> Bool
   ) -> Bool {
-    let ok = writer.withNest(type: index) { (inner: inout AttributeWriter<Element>) in body(&inner) }
+    let ok = writer.withNest(type: index) { (inner: inout AttributeWriter<Element>) in body(&inner)
+    }
     if ok { count += 1 }
     return ok
   }

@@ -29,7 +29,8 @@ public enum GenericNetlink {
   /// The CTRL_CMD_GETFAMILY request for `name`.
   public static func familyRequest(name: String) -> NetlinkMessage {
     var m = MessageBuilder<ControlSet>(
-      type: controllerID, flags: [.request, .ack], familyHeader: GenericHeader(command: getFamilyCommand).bytes)
+      type: controllerID, flags: [.request, .ack],
+      familyHeader: GenericHeader(command: getFamilyCommand).bytes)
     m.attributes.put(.familyName, name)
     return m.finish()
   }
@@ -38,7 +39,7 @@ public enum GenericNetlink {
   public static func familyID(in reply: NetlinkReply) throws(NetlinkError) -> UInt16? {
     var attributes = try reply.attributes(after: GenericHeader.size, as: ControlSet.self)
     var id: UInt16?
-    try attributes.forEach { (a) throws(NetlinkError) in
+    while let a = try attributes.next() {
       if case .familyID = a { id = try a.value(.familyID) }
     }
     return id
@@ -46,7 +47,9 @@ public enum GenericNetlink {
 
   /// Resolves a family's message type. A family the kernel does not know (ENOENT, and
   /// no module to load) is `EPROTONOSUPPORT`, as wg reports it.
-  public static func resolve(_ name: String, on connection: NetlinkConnection) throws(NetlinkError) -> UInt16 {
+  public static func resolve(_ name: String, on connection: NetlinkConnection) throws(NetlinkError)
+    -> UInt16
+  {
     var id: UInt16?
     do {
       try connection.request(familyRequest(name: name)) { (reply) throws(NetlinkError) in

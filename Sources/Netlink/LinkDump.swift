@@ -53,13 +53,13 @@ public enum LinkDump {
     let header = try InterfaceInfoHeader(payload: reply.payload)
     var attributes = try reply.attributes(after: InterfaceInfoHeader.size, as: LinkSet.self)
     var link = LinkSummary(index: header.index, name: "")
-    try attributes.forEach { (a) throws(NetlinkError) in
+    while let a = try attributes.next() {
       switch a {
       case .interfaceName:
         link.name = try a.value(.interfaceName)
       case .linkInfo:
         var info = a.nested(.linkInfo)
-        try info.forEach { (i) throws(NetlinkError) in
+        while let i = try info.next() {
           if case .kind = i { link.kind = try i.value(.kind) }
         }
       default:

@@ -46,7 +46,9 @@ public struct NetlinkMessage: Sendable, Equatable {
   }
 
   public var type: UInt16 { UInt16(hostEndianBytes: bytes[...], at: 4) ?? 0 }
-  public var flags: MessageFlags { MessageFlags(rawValue: UInt16(hostEndianBytes: bytes[...], at: 6) ?? 0) }
+  public var flags: MessageFlags {
+    MessageFlags(rawValue: UInt16(hostEndianBytes: bytes[...], at: 6) ?? 0)
+  }
   public var sequence: UInt32 { UInt32(hostEndianBytes: bytes[...], at: 8) ?? 0 }
   /// Everything after the nlmsghdr.
   public var payload: ArraySlice<UInt8> { bytes.dropFirst(MessageHeader.size) }
@@ -133,7 +135,10 @@ public struct InterfaceInfoHeader: Sendable, Equatable {
   public var flags: UInt32
   public var change: UInt32
 
-  public init(family: UInt8 = 0, deviceType: UInt16 = 0, index: Int32 = 0, flags: UInt32 = 0, change: UInt32 = 0) {
+  public init(
+    family: UInt8 = 0, deviceType: UInt16 = 0, index: Int32 = 0, flags: UInt32 = 0,
+    change: UInt32 = 0
+  ) {
     self.family = family
     self.deviceType = deviceType
     self.index = index
@@ -155,6 +160,8 @@ public struct InterfaceInfoHeader: Sendable, Equatable {
       let flags = UInt32(hostEndianBytes: payload, at: 8),
       let change = UInt32(hostEndianBytes: payload, at: 12)
     else { throw .malformed("payload shorter than ifinfomsg") }
-    self.init(family: payload[payload.startIndex], deviceType: deviceType, index: index, flags: flags, change: change)
+    self.init(
+      family: payload[payload.startIndex], deviceType: deviceType, index: index, flags: flags,
+      change: change)
   }
 }

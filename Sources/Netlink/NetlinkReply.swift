@@ -12,7 +12,9 @@ public struct NetlinkReply: Sendable {
   /// Everything after the nlmsghdr.
   public var payload: ArraySlice<UInt8>
 
-  public init(type: UInt16, flags: MessageFlags, sequence: UInt32, portID: UInt32, payload: ArraySlice<UInt8>) {
+  public init(
+    type: UInt16, flags: MessageFlags, sequence: UInt32, portID: UInt32, payload: ArraySlice<UInt8>
+  ) {
     self.type = type
     self.flags = flags
     self.sequence = sequence
@@ -38,7 +40,9 @@ public struct NetlinkReply: Sendable {
       else { throw .malformed("truncated netlink message") }
       // libmnl compares `(int)nlmsg_len`, so a length of 2^31 or more passes its test: check here.
       let size = Int(length)
-      guard size >= MessageHeader.size, size <= left else { throw .malformed("netlink message length \(size) with \(left) bytes left") }
+      guard size >= MessageHeader.size, size <= left else {
+        throw .malformed("netlink message length \(size) with \(left) bytes left")
+      }
       let start = offset + MessageHeader.size
       replies.append(
         NetlinkReply(
@@ -60,7 +64,10 @@ public struct NetlinkReply: Sendable {
         return mnl_nlmsg_ok(pointer.assumingMemoryBound(to: nlmsghdr.self), Int32(left))
       }
       var header = nlmsghdr()
-      withUnsafeMutableBytes(of: &header) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + MessageHeader.size)])) }
+      withUnsafeMutableBytes(of: &header) {
+        $0.copyMemory(
+          from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + MessageHeader.size)]))
+      }
       return withUnsafePointer(to: &header) { mnl_nlmsg_ok($0, Int32(left)) }
     }
   }
@@ -82,7 +89,9 @@ public struct NetlinkReply: Sendable {
   public func attributes<Set: AttributeSet>(
     after headerSize: Int, as set: Set.Type = Set.self
   ) throws(NetlinkError) -> AttributeReader<Set> {
-    guard payload.count >= headerSize else { throw .malformed("payload shorter than its family header") }
+    guard payload.count >= headerSize else {
+      throw .malformed("payload shorter than its family header")
+    }
     return AttributeReader(payload.dropFirst(AttributeHeader.align(min(headerSize, payload.count))))
   }
 }

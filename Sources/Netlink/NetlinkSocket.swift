@@ -15,7 +15,8 @@ public final class NetlinkSocket: NetlinkTransport {
   /// The receive buffer: dumps arrive in datagrams of up to 32 KiB (the kernel's cap).
   private var buffer: [UInt8]
 
-  public init(protocol proto: NetlinkProtocol, receiveBufferSize: Int = 32768) throws(NetlinkError) {
+  public init(protocol proto: NetlinkProtocol, receiveBufferSize: Int = 32768) throws(NetlinkError)
+  {
     guard let socket = mnl_socket_open2(proto.rawValue, Int32(SOCK_CLOEXEC.rawValue)) else {
       throw .system(call: "mnl_socket_open", errno: Glibc.errno)
     }
@@ -43,7 +44,9 @@ public final class NetlinkSocket: NetlinkTransport {
   public func receive() throws(NetlinkError) -> [UInt8] {
     while true {
       // mnl_socket_recvfrom fails with ENOSPC when the datagram was truncated.
-      let count = buffer.withUnsafeMutableBytes { mnl_socket_recvfrom(socket, $0.baseAddress, $0.count) }
+      let count = buffer.withUnsafeMutableBytes {
+        mnl_socket_recvfrom(socket, $0.baseAddress, $0.count)
+      }
       if count >= 0 { return Array(buffer[0..<min(count, buffer.count)]) }
       let e = Glibc.errno
       if e != EINTR { throw .system(call: "mnl_socket_recvfrom", errno: e) }

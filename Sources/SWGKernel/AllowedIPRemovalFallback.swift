@@ -82,7 +82,9 @@ extension AllowedIP {
       let c = UInt64(min(cidr, 128))
       let highMask: UInt64 = c == 0 ? 0 : (c >= 64 ? UInt64.max : UInt64.max << (64 - c))
       let lowMask: UInt64 = c <= 64 ? 0 : (c >= 128 ? UInt64.max : UInt64.max << (128 - c))
-      return AllowedIP(address: .v6(IPv6Address(high: a.high & highMask, low: a.low & lowMask)), cidr: cidr) ?? self
+      return AllowedIP(
+        address: .v6(IPv6Address(high: a.high & highMask, low: a.low & lowMask)), cidr: cidr)
+        ?? self
     }
   }
 }

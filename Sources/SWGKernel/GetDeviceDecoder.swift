@@ -9,7 +9,9 @@ public enum GetDeviceRequest {
   public static func message(interface: String, familyID: UInt16) -> NetlinkMessage {
     var m = MessageBuilder<WGDeviceSet>(
       type: familyID, flags: [.request, .ack, .dump],
-      familyHeader: GenericHeader(command: WireGuardFamily.getDevice, version: WireGuardFamily.version).bytes)
+      familyHeader: GenericHeader(
+        command: WireGuardFamily.getDevice, version: WireGuardFamily.version
+      ).bytes)
     m.attributes.put(.ifname, interface)
     return m.finish()
   }
@@ -96,7 +98,9 @@ public struct DeviceDumpAssembler {
     device.peers.append(peer)
   }
 
-  static func allowedIP(_ entry: inout AttributeReader<WGAllowedIPSet>) throws(NetlinkError) -> AllowedIP {
+  static func allowedIP(_ entry: inout AttributeReader<WGAllowedIPSet>) throws(NetlinkError)
+    -> AllowedIP
+  {
     var family: UInt16?
     var bytes: [UInt8]?
     var cidr: UInt8?
@@ -108,7 +112,9 @@ public struct DeviceDumpAssembler {
       default: break
       }
     }
-    guard let family, let bytes, let cidr else { throw .malformed("allowed IP without family, address or mask") }
+    guard let family, let bytes, let cidr else {
+      throw .malformed("allowed IP without family, address or mask")
+    }
     let address: IPAddress?
     switch Int32(family) {
     case AF_INET: address = IPv4Address(bytes: bytes).map { .v4($0) }

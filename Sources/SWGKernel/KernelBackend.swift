@@ -17,7 +17,8 @@ public struct KernelBackend: WireGuardBackend {
   let connect: @Sendable (NetlinkProtocol) throws(NetlinkError) -> NetlinkConnection
 
   public init(messageLimit: Int = SetDeviceEncoder.defaultLimit, dumpRetries: Int = 100) {
-    self.init(messageLimit: messageLimit, dumpRetries: dumpRetries) { (proto) throws(NetlinkError) in
+    self.init(messageLimit: messageLimit, dumpRetries: dumpRetries) {
+      (proto) throws(NetlinkError) in
       try NetlinkConnection(protocol: proto)
     }
   }
@@ -36,7 +37,8 @@ public struct KernelBackend: WireGuardBackend {
   public func deviceNames() throws -> [String] {
     try errno {
       let connection = try connect(.route)
-      return try LinkDump.links(on: connection).filter { $0.kind == WireGuardFamily.name }.map(\.name)
+      return try LinkDump.links(on: connection).filter { $0.kind == WireGuardFamily.name }.map(
+        \.name)
     }
   }
 
@@ -58,25 +60,34 @@ public struct KernelBackend: WireGuardBackend {
       let family = try GenericNetlink.resolve(WireGuardFamily.name, on: connection)
       do {
         try send(change, to: name, family: family, on: connection)
-      } catch NetlinkError.kernel(let code) where change.removesAllowedIPs && (code == EINVAL || code == EOPNOTSUPP) {
+      } catch NetlinkError.kernel(let code)
+        where change.removesAllowedIPs && (code == EINVAL || code == EOPNOTSUPP)
+      {
         // Before Linux 6.16 the kernel refuses WGALLOWEDIP_A_FLAGS. Read the device and send
         // each affected peer's resulting list with REPLACE_ALLOWEDIPS instead.
         let current = try readDevice(name, family: family, on: connection)
-        try send(change.withoutAllowedIPRemovals(current: current), to: name, family: family, on: connection)
+        try send(
+          change.withoutAllowedIPRemovals(current: current), to: name, family: family,
+          on: connection)
       }
     }
   }
 
   /// Sends the change's messages, each acknowledged before the next.
-  func send(_ change: DeviceChange, to name: String, family: UInt16, on connection: NetlinkConnection) throws(NetlinkError) {
-    let messages = try SetDeviceEncoder.messages(for: change, interface: name, familyID: family, limit: messageLimit)
+  func send(
+    _ change: DeviceChange, to name: String, family: UInt16, on connection: NetlinkConnection
+  ) throws(NetlinkError) {
+    let messages = try SetDeviceEncoder.messages(
+      for: change, interface: name, familyID: family, limit: messageLimit)
     for message in messages {
       try connection.request(message)
     }
   }
 
   /// One GET_DEVICE dump, restarted from scratch when the kernel marks it interrupted.
-  func readDevice(_ name: String, family: UInt16, on connection: NetlinkConnection) throws(NetlinkError) -> Device {
+  func readDevice(_ name: String, family: UInt16, on connection: NetlinkConnection)
+    throws(NetlinkError) -> Device
+  {
     var attempts = 0
     while true {
       var assembler = DeviceDumpAssembler(name: name)

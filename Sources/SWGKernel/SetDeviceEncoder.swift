@@ -31,14 +31,18 @@ public enum SetDeviceEncoder {
     repeat {
       var m = MessageBuilder<WGDeviceSet>(
         type: familyID, flags: [.request, .ack],
-        familyHeader: GenericHeader(command: WireGuardFamily.setDevice, version: WireGuardFamily.version).bytes,
+        familyHeader: GenericHeader(
+          command: WireGuardFamily.setDevice, version: WireGuardFamily.version
+        ).bytes,
         limit: limit)
       var fits = m.attributes.put(.ifname, interface)
       if first {
         if let key = change.privateKey { fits = fits && m.attributes.put(.privateKey, key) }
         if let port = change.listenPort { fits = fits && m.attributes.put(.listenPort, port) }
         if let mark = change.fwmark { fits = fits && m.attributes.put(.fwmark, mark) }
-        if change.replacePeers { fits = fits && m.attributes.put(.flags, WireGuardFamily.replacePeersFlag) }
+        if change.replacePeers {
+          fits = fits && m.attributes.put(.flags, WireGuardFamily.replacePeersFlag)
+        }
       }
       guard fits else { throw .noRoom }
       let before = (peerIndex, continueFrom)
@@ -71,7 +75,8 @@ public enum SetDeviceEncoder {
   /// Writes one peer entry; `stoppedAt` is set to the first allowed IP that did not fit.
   /// False when not even the peer's own attributes fit.
   static func encode(
-    _ peer: PeerChange, continuingFrom: Int?, into w: inout AttributeWriter<WGPeerSet>, stoppedAt: inout Int?
+    _ peer: PeerChange, continuingFrom: Int?, into w: inout AttributeWriter<WGPeerSet>,
+    stoppedAt: inout Int?
   ) -> Bool {
     guard w.put(.publicKey, peer.publicKey) else { return false }
     var flags: UInt32 = 0
@@ -82,7 +87,9 @@ public enum SetDeviceEncoder {
       if peer.replaceAllowedIPs { flags |= WireGuardFamily.replaceAllowedIPsFlag }
       if let psk = peer.presharedKey, !w.put(.presharedKey, psk) { return false }
       if let endpoint = peer.endpoint, !w.put(.endpoint, endpoint) { return false }
-      if let keepalive = peer.persistentKeepalive, !w.put(.persistentKeepalive, keepalive) { return false }
+      if let keepalive = peer.persistentKeepalive, !w.put(.persistentKeepalive, keepalive) {
+        return false
+      }
     }
     if flags != 0, !w.put(.flags, flags) { return false }
     if peer.remove || peer.allowedIPs.isEmpty { return true }
@@ -101,7 +108,9 @@ public enum SetDeviceEncoder {
     return true
   }
 
-  static func encode(_ change: AllowedIPChange, into w: inout AttributeWriter<WGAllowedIPSet>) -> Bool {
+  static func encode(_ change: AllowedIPChange, into w: inout AttributeWriter<WGAllowedIPSet>)
+    -> Bool
+  {
     let ip = change.allowedIP
     guard w.put(.family, UInt16(ip.address.family)), w.put(.address, ip.address.bytes),
       w.put(.cidr, ip.cidr)

@@ -11,8 +11,12 @@ extension Attribute where Set == TestSet, Value == UInt32 { static var mark: Sel
 extension Attribute where Set == TestSet, Value == UInt64 { static var counter: Self { Self(4) } }
 extension Attribute where Set == TestSet, Value == String { static var name: Self { Self(5) } }
 extension Attribute where Set == TestSet, Value == [UInt8] { static var blob: Self { Self(6) } }
-extension NestedAttribute where Set == TestSet, Inner == TestInner { static var inner: Self { Self(7) } }
-extension NestedArrayAttribute where Set == TestSet, Element == TestInner { static var list: Self { Self(8) } }
+extension NestedAttribute where Set == TestSet, Inner == TestInner {
+  static var inner: Self { Self(7) }
+}
+extension NestedArrayAttribute where Set == TestSet, Element == TestInner {
+  static var list: Self { Self(8) }
+}
 extension Attribute where Set == TestInner, Value == UInt32 { static var value: Self { Self(1) } }
 
 @Suite struct AttributeEncoderTests {
@@ -155,7 +159,8 @@ extension Attribute where Set == TestInner, Value == UInt32 { static var value: 
   }
 
   @Test func messageBuilderStopsAtItsLimit() {
-    var m = MessageBuilder<TestSet>(type: 99, flags: [.request], familyHeader: [1, 2, 3, 4], limit: 32)
+    var m = MessageBuilder<TestSet>(
+      type: 99, flags: [.request], familyHeader: [1, 2, 3, 4], limit: 32)
     #expect(m.count == 20)
     let r11 = m.attributes.put(.mark, 5)
     #expect(r11)

@@ -7,7 +7,9 @@ import Testing
 
   func ack(_ seq: UInt32, error: Int32 = 0) -> [UInt8] {
     // NLMSG_ERROR: int error, then the request's nlmsghdr (here a dummy one).
-    replyMessage(type: 2, seq: seq, pid: pid, payload: Int32(error).hostEndianBytes + [UInt8](repeating: 0, count: 16))
+    replyMessage(
+      type: 2, seq: seq, pid: pid,
+      payload: Int32(error).hostEndianBytes + [UInt8](repeating: 0, count: 16))
   }
 
   func done(_ seq: UInt32, error: Int32 = 0, flags: UInt16 = 2) -> [UInt8] {
@@ -15,12 +17,15 @@ import Testing
   }
 
   func data(_ seq: UInt32, _ value: UInt32, flags: UInt16 = 2) -> [UInt8] {
-    replyMessage(type: 30, flags: flags, seq: seq, pid: pid, payload: [0, 1, 0, 0] + attr(3, le32(value)))
+    replyMessage(
+      type: 30, flags: flags, seq: seq, pid: pid, payload: [0, 1, 0, 0] + attr(3, le32(value)))
   }
 
   func values(_ connection: NetlinkConnection) throws -> [UInt32] {
     var out: [UInt32] = []
-    try connection.request(NetlinkMessage(type: 30, flags: [.request, .dump], payload: [0, 1, 0, 0])) {
+    try connection.request(
+      NetlinkMessage(type: 30, flags: [.request, .dump], payload: [0, 1, 0, 0])
+    ) {
       (reply) throws(NetlinkError) in
       var r = try reply.attributes(after: 4, as: TestSet.self)
       while let a = try r.next() { out.append(try a.value(.mark)) }
@@ -38,7 +43,8 @@ import Testing
   }
 
   @Test func errorReplyBecomesTypedErrorWithErrno() {
-    let t = ScriptedTransport(portID: pid) { [self] req in [ack(sequence(of: req), error: -ENODEV)] }
+    let t = ScriptedTransport(portID: pid) { [self] req in [ack(sequence(of: req), error: -ENODEV)]
+    }
     let c = NetlinkConnection(transport: t)
     #expect(throws: NetlinkError.kernel(errno: ENODEV)) {
       try c.request(NetlinkMessage(type: 30, flags: [.request], payload: []))
@@ -46,8 +52,12 @@ import Testing
   }
 
   @Test func doneWithErrorPayloadBecomesTypedError() {
-    let t = ScriptedTransport(portID: pid) { [self] req in [data(sequence(of: req), 1) + done(sequence(of: req), error: -EOPNOTSUPP)] }
-    #expect(throws: NetlinkError.kernel(errno: EOPNOTSUPP)) { try values(NetlinkConnection(transport: t)) }
+    let t = ScriptedTransport(portID: pid) { [self] req in
+      [data(sequence(of: req), 1) + done(sequence(of: req), error: -EOPNOTSUPP)]
+    }
+    #expect(throws: NetlinkError.kernel(errno: EOPNOTSUPP)) {
+      try values(NetlinkConnection(transport: t))
+    }
   }
 
   @Test func dumpSpanningManyReceivesIsReadToItsEnd() throws {
@@ -73,12 +83,16 @@ import Testing
   }
 
   @Test func replyWithAnotherSequenceNumberIsRejected() {
-    let t = ScriptedTransport(portID: pid) { [self] req in [data(sequence(of: req) &+ 5, 1) + done(sequence(of: req))] }
+    let t = ScriptedTransport(portID: pid) { [self] req in
+      [data(sequence(of: req) &+ 5, 1) + done(sequence(of: req))]
+    }
     #expect(throws: NetlinkError.self) { try values(NetlinkConnection(transport: t)) }
   }
 
   @Test func replyForAnotherPortIsRejected() {
-    let t = ScriptedTransport(portID: pid + 1) { [self] req in [data(sequence(of: req), 1) + done(sequence(of: req))] }
+    let t = ScriptedTransport(portID: pid + 1) { [self] req in
+      [data(sequence(of: req), 1) + done(sequence(of: req))]
+    }
     #expect(throws: NetlinkError.self) { try values(NetlinkConnection(transport: t)) }
   }
 
@@ -97,7 +111,8 @@ import Testing
     }
     let c = NetlinkConnection(transport: t)
     #expect(throws: NetlinkError.malformed("no")) {
-      try c.request(NetlinkMessage(type: 30, flags: [.request, .dump], payload: [])) { (_) throws(NetlinkError) in
+      try c.request(NetlinkMessage(type: 30, flags: [.request, .dump], payload: [])) {
+        (_) throws(NetlinkError) in
         throw .malformed("no")
       }
     }
@@ -106,7 +121,9 @@ import Testing
   }
 
   @Test func truncatedDatagramThrows() {
-    let t = ScriptedTransport(portID: pid) { [self] req in [Array(data(sequence(of: req), 1).dropLast(3))] }
+    let t = ScriptedTransport(portID: pid) { [self] req in
+      [Array(data(sequence(of: req), 1).dropLast(3))]
+    }
     #expect(throws: NetlinkError.self) { try values(NetlinkConnection(transport: t)) }
   }
 
@@ -115,14 +132,16 @@ import Testing
       let s = sequence(of: req)
       let reply = replyMessage(
         type: 16, seq: s, pid: pid,
-        payload: [1, 2, 0, 0] + attr(2, Array("wireguard".utf8) + [0]) + attr(1, le16(35)) + attr(3, le32(1)))
+        payload: [1, 2, 0, 0] + attr(2, Array("wireguard".utf8) + [0]) + attr(1, le16(35))
+          + attr(3, le32(1)))
       return [reply, ack(s)]
     }
     #expect(try GenericNetlink.resolve("wireguard", on: NetlinkConnection(transport: t)) == 35)
   }
 
   @Test func unknownFamilyIsProtocolNotSupported() {
-    let t = ScriptedTransport(portID: pid) { [self] req in [ack(sequence(of: req), error: -ENOENT)] }
+    let t = ScriptedTransport(portID: pid) { [self] req in [ack(sequence(of: req), error: -ENOENT)]
+    }
     #expect(throws: NetlinkError.kernel(errno: EPROTONOSUPPORT)) {
       try GenericNetlink.resolve("wireguard", on: NetlinkConnection(transport: t))
     }
@@ -130,20 +149,30 @@ import Testing
 
   @Test func linkDumpReadsNamesAndKinds() throws {
     func link(_ s: UInt32, index: Int32, name: String, kind: String?) -> [UInt8] {
-      var payload = InterfaceInfoHeader(index: index).bytes + attr(3, Array(name.utf8) + [0]) + attr(4, le32(1420))
-      if let kind { payload += le16(UInt16(4 + attr(1, Array(kind.utf8) + [0]).count)) + le16(18 | 0x8000) + attr(1, Array(kind.utf8) + [0]) }
+      var payload =
+        InterfaceInfoHeader(index: index).bytes + attr(3, Array(name.utf8) + [0])
+        + attr(4, le32(1420))
+      if let kind {
+        payload +=
+          le16(UInt16(4 + attr(1, Array(kind.utf8) + [0]).count)) + le16(18 | 0x8000)
+          + attr(1, Array(kind.utf8) + [0])
+      }
       return replyMessage(type: 16, flags: 2, seq: s, pid: pid, payload: payload)
     }
     let t = ScriptedTransport(portID: pid) { [self] req in
       let s = sequence(of: req)
-      return [link(s, index: 1, name: "lo", kind: nil) + link(s, index: 5, name: "wg0", kind: "wireguard"),
-              link(s, index: 6, name: "d0", kind: "dummy") + done(s)]
+      return [
+        link(s, index: 1, name: "lo", kind: nil)
+          + link(s, index: 5, name: "wg0", kind: "wireguard"),
+        link(s, index: 6, name: "d0", kind: "dummy") + done(s),
+      ]
     }
     let links = try LinkDump.links(on: NetlinkConnection(transport: t))
-    #expect(links == [
-      LinkSummary(index: 1, name: "lo"), LinkSummary(index: 5, name: "wg0", kind: "wireguard"),
-      LinkSummary(index: 6, name: "d0", kind: "dummy"),
-    ])
+    #expect(
+      links == [
+        LinkSummary(index: 1, name: "lo"), LinkSummary(index: 5, name: "wg0", kind: "wireguard"),
+        LinkSummary(index: 6, name: "d0", kind: "dummy"),
+      ])
   }
 
   @Test func mutatedRepliesNeverTrap() {

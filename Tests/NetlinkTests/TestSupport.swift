@@ -5,7 +5,8 @@ func hex(_ text: String) -> [UInt8] {
   var out: [UInt8] = []
   var digits: [UInt8] = []
   for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-    let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    let code =
+      line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
     for c in code.utf8 where c != UInt8(ascii: " ") {
       digits.append(c)
       if digits.count == 2 {
@@ -22,8 +23,11 @@ func le16(_ v: UInt16) -> [UInt8] { v.hostEndianBytes }
 func le32(_ v: UInt32) -> [UInt8] { v.hostEndianBytes }
 
 /// A reply message as the kernel would send it.
-func replyMessage(type: UInt16, flags: UInt16 = 0, seq: UInt32, pid: UInt32, payload: [UInt8]) -> [UInt8] {
-  var m = le32(UInt32(16 + payload.count)) + le16(type) + le16(flags) + le32(seq) + le32(pid) + payload
+func replyMessage(type: UInt16, flags: UInt16 = 0, seq: UInt32, pid: UInt32, payload: [UInt8])
+  -> [UInt8]
+{
+  var m =
+    le32(UInt32(16 + payload.count)) + le16(type) + le16(flags) + le32(seq) + le32(pid) + payload
   while m.count % 4 != 0 { m.append(0) }
   return m
 }
@@ -79,15 +83,21 @@ func mutate(_ bytes: [UInt8], using rng: inout SplitMix) -> [UInt8] {
   var b = bytes
   for _ in 0..<Int.random(in: 1...4, using: &rng) {
     switch Int.random(in: 0..<5, using: &rng) {
-    case 0 where !b.isEmpty: b[Int.random(in: 0..<b.count, using: &rng)] ^= UInt8(1 << Int.random(in: 0..<8, using: &rng))
-    case 1 where !b.isEmpty: b[Int.random(in: 0..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+    case 0 where !b.isEmpty:
+      b[Int.random(in: 0..<b.count, using: &rng)] ^= UInt8(1 << Int.random(in: 0..<8, using: &rng))
+    case 1 where !b.isEmpty:
+      b[Int.random(in: 0..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
     case 2: b = Array(b.prefix(Int.random(in: 0...b.count, using: &rng)))
-    case 3: b.insert(UInt8.random(in: 0...255, using: &rng), at: Int.random(in: 0...b.count, using: &rng))
+    case 3:
+      b.insert(UInt8.random(in: 0...255, using: &rng), at: Int.random(in: 0...b.count, using: &rng))
     default:
       // Lengths are the interesting fields: overwrite a 16-bit word with an edge value.
       if b.count >= 2 {
         let i = Int.random(in: 0..<(b.count - 1), using: &rng)
-        let v = [0, 1, 3, 4, 5, 0xFFFF, 0x8000, UInt16(truncatingIfNeeded: b.count), UInt16(truncatingIfNeeded: b.count + 4)].randomElement(using: &rng)!
+        let v = [
+          0, 1, 3, 4, 5, 0xFFFF, 0x8000, UInt16(truncatingIfNeeded: b.count),
+          UInt16(truncatingIfNeeded: b.count + 4),
+        ].randomElement(using: &rng)!
         b[i] = UInt8(v & 0xFF)
         b[i + 1] = UInt8(v >> 8)
       }

@@ -2,6 +2,7 @@ import Glibc
 import Netlink
 import SWGCore
 import Testing
+
 @testable import SWGKernel
 
 /// A WireGuard "kernel" behind a NetlinkTransport: answers CTRL_CMD_GETFAMILY, applies
@@ -22,20 +23,33 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
   private var queue: [[UInt8]] = []
 
   func send(_ bytes: [UInt8]) throws(NetlinkError) {
-    guard let request = try? NetlinkReply.split(bytes).first else { Issue.record("bad request"); return }
+    guard let request = try? NetlinkReply.split(bytes).first else {
+      Issue.record("bad request")
+      return
+    }
     let seq = request.sequence
     if request.type == GenericNetlink.controllerID {
-      let reply = replyMessage(type: 16, seq: seq, pid: portID, payload: [1, 2, 0, 0] + attr(1, le16(familyID)))
+      let reply = replyMessage(
+        type: 16, seq: seq, pid: portID, payload: [1, 2, 0, 0] + attr(1, le16(familyID)))
       queue += [reply, ack(seq, 0)]
       return
     }
-    guard request.type == familyID, let command = request.payload.first else { queue.append(ack(seq, -EINVAL)); return }
+    guard request.type == familyID, let command = request.payload.first else {
+      queue.append(ack(seq, -EINVAL))
+      return
+    }
     var name: String?
     var r = AttributeReader<WGDeviceSet>(request.payload.dropFirst(4))
     while let a = try? r.next() { if case .ifname = a { name = try? a.value(.ifname) } }
     // The policy: WGDEVICE_A_IFNAME is a NUL string of at most IFNAMSIZ - 1 bytes.
-    guard (name?.utf8.count ?? 0) < IFNAMSIZ else { queue.append(ack(seq, -EINVAL)); return }
-    guard name == device.name else { queue.append(ack(seq, -ENODEV)); return }
+    guard (name?.utf8.count ?? 0) < IFNAMSIZ else {
+      queue.append(ack(seq, -EINVAL))
+      return
+    }
+    guard name == device.name else {
+      queue.append(ack(seq, -ENODEV))
+      return
+    }
     if command == WireGuardFamily.getDevice {
       dumps += 1
       let flags: UInt16 = interruptDumps > 0 ? 0x12 : 0x02
@@ -58,7 +72,9 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
   }
 
   func ack(_ seq: UInt32, _ error: Int32) -> [UInt8] {
-    replyMessage(type: 2, seq: seq, pid: portID, payload: error.hostEndianBytes + [UInt8](repeating: 0, count: 16))
+    replyMessage(
+      type: 2, seq: seq, pid: portID,
+      payload: error.hostEndianBytes + [UInt8](repeating: 0, count: 16))
   }
 
   /// Applies one SET message in the kernel's order; returns 0 or an errno (changes made
@@ -73,26 +89,28 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
     if (s.flags ?? 0) & 1 != 0 { device.peers = [] }
     // Who owns each prefix and where each peer is, so nothing scans every peer.
     var owner: [AllowedIP: Key] = [:]
-    var where_: [Key: Int] = [:]
+    var position: [Key: Int] = [:]
     for (n, peer) in device.peers.enumerated() {
-      where_[peer.publicKey] = n
+      position[peer.publicKey] = n
       for a in peer.allowedIPs { owner[a] = peer.publicKey }
     }
     for p in s.peers {
       let flags = p.flags ?? 0
-      var index = where_[p.key]
+      var index = position[p.key]
       if index == nil && flags & 5 != 0 { continue }
       if flags & 1 != 0 {
-        for a in device.peers.first(where: { $0.publicKey == p.key })?.allowedIPs ?? [] { owner[a] = nil }
+        for a in device.peers.first(where: { $0.publicKey == p.key })?.allowedIPs ?? [] {
+          owner[a] = nil
+        }
         device.peers.removeAll { $0.publicKey == p.key }
-        where_ = [:]
-        for (n, peer) in device.peers.enumerated() { where_[peer.publicKey] = n }
+        position = [:]
+        for (n, peer) in device.peers.enumerated() { position[peer.publicKey] = n }
         continue
       }
       if index == nil {
         device.peers.append(Peer(publicKey: p.key))
         index = device.peers.count - 1
-        where_[p.key] = index
+        position[p.key] = index
       }
       guard let i = index else { continue }
       if let psk = p.psk { device.peers[i].presharedKey = psk.isZero ? nil : psk }
@@ -110,7 +128,7 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
             owner[prefix] = nil
           }
         } else if owner[prefix] != p.key {
-          if let other = owner[prefix], let j = where_[other] {
+          if let other = owner[prefix], let j = position[other] {
             device.peers[j].allowedIPs.removeAll { $0 == prefix }
           }
           owner[prefix] = p.key
@@ -131,7 +149,8 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
     var first = true
     while first || peer < device.peers.count {
       var m = MessageBuilder<WGDeviceSet>(
-        type: familyID, flags: MessageFlags(rawValue: flags), familyHeader: [0, 1, 0, 0], limit: dumpLimit)
+        type: familyID, flags: MessageFlags(rawValue: flags), familyHeader: [0, 1, 0, 0],
+        limit: dumpLimit)
       if first {
         m.attributes.put(.listenPort, device.listenPort)
         m.attributes.put(.fwmark, device.fwmark)
@@ -151,7 +170,8 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
             let ok = list.element { w in
               guard w.put(.publicKey, p.publicKey) else { return false }
               if ipFrom == 0 {
-                guard w.put(.presharedKey, p.presharedKey ?? .zero), w.put(.lastHandshake, p.lastHandshake),
+                guard w.put(.presharedKey, p.presharedKey ?? .zero),
+                  w.put(.lastHandshake, p.lastHandshake),
                   w.put(.persistentKeepalive, p.persistentKeepalive), w.put(.txBytes, p.txBytes),
                   w.put(.rxBytes, p.rxBytes), w.put(.protocolVersion, 1)
                 else { return false }
@@ -161,9 +181,15 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
                 w.array(.allowedIPs) { ips in
                   while ipFrom < p.allowedIPs.count {
                     let a = p.allowedIPs[ipFrom]
-                    guard ips.element({ e in
-                      e.put(.cidr, a.cidr) && e.put(.family, UInt16(a.address.family)) && e.put(.address, a.address.bytes)
-                    }) else { done = false; break }
+                    guard
+                      ips.element({ e in
+                        e.put(.cidr, a.cidr) && e.put(.family, UInt16(a.address.family))
+                          && e.put(.address, a.address.bytes)
+                      })
+                    else {
+                      done = false
+                      break
+                    }
                     ipFrom += 1
                   }
                   return true
@@ -180,7 +206,9 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
         }
       }
       let message = m.finish()
-      out.append(replyMessage(type: familyID, flags: flags, seq: seq, pid: portID, payload: Array(message.payload)))
+      out.append(
+        replyMessage(
+          type: familyID, flags: flags, seq: seq, pid: portID, payload: Array(message.payload)))
     }
     // Several messages per datagram, as the kernel packs them.
     var datagrams: [[UInt8]] = []

@@ -2,6 +2,7 @@ import Glibc
 import Netlink
 import SWGCore
 import Testing
+
 @testable import SWGKernel
 
 @Suite struct GetDeviceDecoderTests {
@@ -81,19 +82,26 @@ import Testing
 
   @Test(arguments: [
     ("AF_INET with /33", attr(3, [33]) + attr(1, le16(2)) + attr(2, [10, 0, 0, 0])),
-    ("AF_INET with 16 bytes", attr(3, [8]) + attr(1, le16(2)) + attr(2, [UInt8](repeating: 0, count: 16))),
+    (
+      "AF_INET with 16 bytes",
+      attr(3, [8]) + attr(1, le16(2)) + attr(2, [UInt8](repeating: 0, count: 16))
+    ),
     ("unknown family", attr(3, [8]) + attr(1, le16(7)) + attr(2, [10, 0, 0, 0])),
     ("no mask", attr(1, le16(2)) + attr(2, [10, 0, 0, 0])),
     ("wide mask", attr(3, le16(8)) + attr(1, le16(2)) + attr(2, [10, 0, 0, 0])),
   ])
   func badAllowedIPIsAnError(name: String, ipAttributes: [UInt8]) {
-    let bad = [0, 1, 0, 0] + nest(8, nest(0, attr(1, [UInt8](repeating: 9, count: 32)) + nest(9, nest(0, ipAttributes))))
+    let bad =
+      [0, 1, 0, 0]
+      + nest(8, nest(0, attr(1, [UInt8](repeating: 9, count: 32)) + nest(9, nest(0, ipAttributes))))
     var a = DeviceDumpAssembler(name: "wg0")
     #expect(throws: NetlinkError.self) { try a.add(payload: bad[...]) }
   }
 
   @Test func oddEndpointIsIgnoredAsWgDoes() throws {
-    let odd = [0, 1, 0, 0] + nest(8, nest(0, attr(1, [UInt8](repeating: 9, count: 32)) + attr(4, [2, 0, 0, 1, 1, 2])))
+    let odd =
+      [0, 1, 0, 0]
+      + nest(8, nest(0, attr(1, [UInt8](repeating: 9, count: 32)) + attr(4, [2, 0, 0, 1, 1, 2])))
     var a = DeviceDumpAssembler(name: "wg0")
     try a.add(payload: odd[...])
     #expect(a.device.peers.count == 1 && a.device.peers[0].endpoint == nil)
@@ -103,7 +111,7 @@ import Testing
     let valid = [firstMessage, continuation]
     var state: UInt64 = 3
     func rand(_ n: Int) -> Int {
-      state = state &* 6364136223846793005 &+ 1442695040888963407
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return Int(truncatingIfNeeded: (state >> 33) % UInt64(max(n, 1)))
     }
     var errors = 0
@@ -113,7 +121,12 @@ import Testing
         switch rand(4) {
         case 0: if !b.isEmpty { b[rand(b.count)] = UInt8(rand(256)) }
         case 1: b = Array(b.prefix(rand(b.count + 1)))
-        case 2: if b.count > 2 { let i = rand(b.count - 1); b[i] = UInt8(rand(256)); b[i + 1] = [0, 0xFF, 0x80][rand(3)] }
+        case 2:
+          if b.count > 2 {
+            let i = rand(b.count - 1)
+            b[i] = UInt8(rand(256))
+            b[i + 1] = [0, 0xFF, 0x80][rand(3)]
+          }
         default: b.insert(UInt8(rand(256)), at: rand(b.count + 1))
         }
       }

@@ -2,6 +2,7 @@ import Glibc
 import Netlink
 import SWGCore
 import Testing
+
 @testable import SWGKernel
 
 @Suite struct SetDeviceEncoderTests {
@@ -13,9 +14,12 @@ import Testing
           publicKey: key(0x22), presharedKey: key(0x33),
           endpoint: .v4(IPv4Address(bytes: [127, 0, 0, 1])!, port: 51821), persistentKeepalive: 25,
           replaceAllowedIPs: true,
-          allowedIPs: [AllowedIPChange(ip("10.0.0.0/24")), AllowedIPChange(ip("fd00::/64"), remove: true)])
+          allowedIPs: [
+            AllowedIPChange(ip("10.0.0.0/24")), AllowedIPChange(ip("fd00::/64"), remove: true),
+          ])
       ])
-    var m = try #require(try SetDeviceEncoder.messages(for: change, interface: "wg0", familyID: 0x23).first)
+    var m = try #require(
+      try SetDeviceEncoder.messages(for: change, interface: "wg0", familyID: 0x23).first)
     m.stamp(sequence: 1, portID: 0)
     let k11 = String(repeating: "11", count: 32)
     let k22 = String(repeating: "22", count: 32)
@@ -51,25 +55,35 @@ import Testing
   }
 
   @Test func emptyChangeStillNamesTheDevice() throws {
-    let messages = try SetDeviceEncoder.messages(for: DeviceChange(), interface: "wg0", familyID: 30)
+    let messages = try SetDeviceEncoder.messages(
+      for: DeviceChange(), interface: "wg0", familyID: 30)
     #expect(messages.count == 1)
     let s = try decodeSet(messages[0].bytes)
     #expect(s.ifname == "wg0" && !s.hasPeers && s.flags == nil && s.port == nil)
   }
 
   @Test func removedPeerCarriesOnlyItsKeyAndFlag() throws {
-    let change = DeviceChange(peers: [PeerChange(publicKey: key(1), remove: true, presharedKey: key(2), allowedIPs: [AllowedIPChange(ip("10.0.0.0/8"))])])
-    let s = try decodeSet(try SetDeviceEncoder.messages(for: change, interface: "wg0", familyID: 30)[0].bytes)
+    let change = DeviceChange(peers: [
+      PeerChange(
+        publicKey: key(1), remove: true, presharedKey: key(2),
+        allowedIPs: [AllowedIPChange(ip("10.0.0.0/8"))])
+    ])
+    let s = try decodeSet(
+      try SetDeviceEncoder.messages(for: change, interface: "wg0", familyID: 30)[0].bytes)
     #expect(s.peers == [SentPeer(key: key(1), flags: 1)])
   }
 
   /// Reassembles the peers of a message sequence and checks wg's fragment rules.
   func checkFragments(_ change: DeviceChange, limit: Int) throws -> [SentSet] {
-    let messages = try SetDeviceEncoder.messages(for: change, interface: "wg0", familyID: 30, limit: limit)
+    let messages = try SetDeviceEncoder.messages(
+      for: change, interface: "wg0", familyID: 30, limit: limit)
     let sets = try messages.map { try decodeSet($0.bytes) }
     #expect(sets.allSatisfy { $0.size <= limit && $0.ifname == "wg0" })
     // Device attributes and REPLACE_PEERS: first message only.
-    #expect(sets.dropFirst().allSatisfy { $0.privateKey == nil && $0.port == nil && $0.fwmark == nil && $0.flags == nil })
+    #expect(
+      sets.dropFirst().allSatisfy {
+        $0.privateKey == nil && $0.port == nil && $0.fwmark == nil && $0.flags == nil
+      })
     #expect(sets.first?.flags == (change.replacePeers ? 1 : nil))
     // Concatenate; a peer continued in the next message must have only key, flags and IPs.
     var rebuilt: [PeerChange] = []
@@ -77,17 +91,22 @@ import Testing
     for (n, s) in sets.enumerated() {
       for (i, p) in s.peers.enumerated() {
         let flags = p.flags ?? 0
-        if i == 0 && n > 0 && p.key == previousLast, let last = rebuilt.last, last.publicKey == p.key,
+        if i == 0 && n > 0 && p.key == previousLast, let last = rebuilt.last,
+          last.publicKey == p.key,
           !last.remove, flags & 2 == 0
         {
-          #expect(p.psk == nil && p.endpoint == nil && p.keepalive == nil, "continuation carries only IPs")
+          #expect(
+            p.psk == nil && p.endpoint == nil && p.keepalive == nil, "continuation carries only IPs"
+          )
           rebuilt[rebuilt.count - 1].allowedIPs += p.ips
           continue
         }
         rebuilt.append(
           PeerChange(
-            publicKey: p.key, remove: flags & 1 != 0, updateOnly: flags & 4 != 0, presharedKey: p.psk,
-            endpoint: p.endpoint, persistentKeepalive: p.keepalive, replaceAllowedIPs: flags & 2 != 0,
+            publicKey: p.key, remove: flags & 1 != 0, updateOnly: flags & 4 != 0,
+            presharedKey: p.psk,
+            endpoint: p.endpoint, persistentKeepalive: p.keepalive,
+            replaceAllowedIPs: flags & 2 != 0,
             allowedIPs: p.ips))
       }
       previousLast = s.peers.last?.key
@@ -105,7 +124,9 @@ import Testing
         let m = n * 4 + j
         let v4: IPAddress = .v4(IPv4Address(UInt32(0x0A00_0000 + m)))
         let v6: IPAddress = .v6(IPv6Address(high: 0xfd00 << 48, low: UInt64(m)))
-        ips.append(AllowedIPChange(j < 3 ? AllowedIP(address: v4, cidr: 32)! : AllowedIP(address: v6, cidr: 128)!))
+        ips.append(
+          AllowedIPChange(
+            j < 3 ? AllowedIP(address: v4, cidr: 32)! : AllowedIP(address: v6, cidr: 128)!))
       }
       peers.append(
         PeerChange(
@@ -113,7 +134,8 @@ import Testing
           endpoint: n % 5 == 0 ? .v6(IPv6Address(high: 0, low: 1), port: UInt16(n)) : nil,
           persistentKeepalive: n % 7 == 0 ? 25 : nil, replaceAllowedIPs: true, allowedIPs: ips))
     }
-    let change = DeviceChange(privateKey: key(9), listenPort: 1, fwmark: 2, replacePeers: true, peers: peers)
+    let change = DeviceChange(
+      privateKey: key(9), listenPort: 1, fwmark: 2, replacePeers: true, peers: peers)
     let sets = try checkFragments(change, limit: limit)
     #expect(sets.count > 50)
     #expect(Set(sets.flatMap { $0.peers.map(\.key) }).count == 5000)
@@ -126,26 +148,36 @@ import Testing
     let ips = (0..<20000).map { (m: Int) -> AllowedIPChange in
       let v4: IPAddress = .v4(IPv4Address(UInt32(0xAC10_0000 + m)))
       let v6: IPAddress = .v6(IPv6Address(high: 0xfd01 << 48, low: UInt64(m)))
-      let prefix = m % 2 == 0 ? AllowedIP(address: v4, cidr: 32)! : AllowedIP(address: v6, cidr: 128)!
+      let prefix =
+        m % 2 == 0 ? AllowedIP(address: v4, cidr: 32)! : AllowedIP(address: v6, cidr: 128)!
       return AllowedIPChange(prefix, remove: m % 1000 == 999)
     }
     let big = PeerChange(
       publicKey: key(1), presharedKey: key(2), endpoint: .v4(IPv4Address(0x7F00_0001), port: 9),
       persistentKeepalive: 5, replaceAllowedIPs: true, allowedIPs: ips)
-    let after = PeerChange(publicKey: key(3), replaceAllowedIPs: true, allowedIPs: [AllowedIPChange(ip("192.168.0.0/16"))])
+    let after = PeerChange(
+      publicKey: key(3), replaceAllowedIPs: true,
+      allowedIPs: [AllowedIPChange(ip("192.168.0.0/16"))])
     let sets = try checkFragments(DeviceChange(peers: [big, after]), limit: limit)
     #expect(sets.count > 10)
     // The first fragment has REPLACE_ALLOWEDIPS and the peer's fields; the rest have neither.
     #expect(sets[0].peers[0].flags == 2 && sets[0].peers[0].psk == key(2))
-    #expect(sets.dropFirst().allSatisfy { $0.peers.first?.key != key(1) || $0.peers.first?.flags == nil })
+    #expect(
+      sets.dropFirst().allSatisfy { $0.peers.first?.key != key(1) || $0.peers.first?.flags == nil })
     // The second peer starts in the message where the big one ends, with its own flags.
     let last = try #require(sets.last)
-    #expect(last.peers.last == SentPeer(key: key(3), flags: 2, hasAllowedIPs: true, ips: [AllowedIPChange(ip("192.168.0.0/16"))]))
+    #expect(
+      last.peers.last
+        == SentPeer(
+          key: key(3), flags: 2, hasAllowedIPs: true, ips: [AllowedIPChange(ip("192.168.0.0/16"))]))
   }
 
   @Test func continuationKeepsRemoveAndUpdateOnlyFlags() throws {
-    let ips = (0..<2000).map { AllowedIPChange(AllowedIP(address: .v4(IPv4Address(UInt32(0x0A00_0000 + $0))), cidr: 32)!) }
-    let peer = PeerChange(publicKey: key(1), updateOnly: true, replaceAllowedIPs: true, allowedIPs: ips)
+    let ips = (0..<2000).map {
+      AllowedIPChange(AllowedIP(address: .v4(IPv4Address(UInt32(0x0A00_0000 + $0))), cidr: 32)!)
+    }
+    let peer = PeerChange(
+      publicKey: key(1), updateOnly: true, replaceAllowedIPs: true, allowedIPs: ips)
     let sets = try checkFragments(DeviceChange(peers: [peer]), limit: 4096)
     #expect(sets.count > 2)
     #expect(sets[0].peers[0].flags == 6)

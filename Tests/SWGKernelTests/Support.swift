@@ -1,6 +1,8 @@
 import Glibc
 import Netlink
 import SWGCore
+import Testing
+
 @testable import SWGKernel
 
 /// Bytes from hex text; spaces, newlines and `#` comments are ignored.
@@ -8,7 +10,8 @@ func hex(_ text: String) -> [UInt8] {
   var out: [UInt8] = []
   var digits: [UInt8] = []
   for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-    let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    let code =
+      line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
     for c in code.utf8 where c != UInt8(ascii: " ") {
       digits.append(c)
       if digits.count == 2 {
@@ -34,8 +37,11 @@ func nest(_ type: UInt16, _ inner: [UInt8]) -> [UInt8] {
   le16(UInt16(4 + inner.count)) + le16(type | 0x8000) + inner
 }
 
-func replyMessage(type: UInt16, flags: UInt16 = 0, seq: UInt32, pid: UInt32, payload: [UInt8]) -> [UInt8] {
-  var m = le32(UInt32(16 + payload.count)) + le16(type) + le16(flags) + le32(seq) + le32(pid) + payload
+func replyMessage(type: UInt16, flags: UInt16 = 0, seq: UInt32, pid: UInt32, payload: [UInt8])
+  -> [UInt8]
+{
+  var m =
+    le32(UInt32(16 + payload.count)) + le16(type) + le16(flags) + le32(seq) + le32(pid) + payload
   while m.count % 4 != 0 { m.append(0) }
   return m
 }
@@ -117,8 +123,11 @@ func decodeSet(_ bytes: [UInt8]) throws -> SentSet {
                 default: Issue.record("unknown allowed-ip attribute \(ia.type)")
                 }
               }
-              let address: IPAddress = Int32(family) == AF_INET ? .v4(IPv4Address(bytes: addr)!) : .v6(IPv6Address(bytes: addr)!)
-              p.ips.append(AllowedIPChange(AllowedIP(address: address, cidr: cidr)!, remove: remove))
+              let address: IPAddress =
+                Int32(family) == AF_INET
+                ? .v4(IPv4Address(bytes: addr)!) : .v6(IPv6Address(bytes: addr)!)
+              p.ips.append(
+                AllowedIPChange(AllowedIP(address: address, cidr: cidr)!, remove: remove))
             }
           default: Issue.record("unknown peer attribute \(pa.type)")
           }
@@ -130,5 +139,3 @@ func decodeSet(_ bytes: [UInt8]) throws -> SentSet {
   }
   return s
 }
-
-import Testing
