@@ -77,6 +77,10 @@ run_selftest() {
       -e 's/^\twaitiperf .*$/\t:/' -e 's/^\t\tpids+=( \$! ); waitiperf .*$/\t\t:/' "$patched"
   fi
   grep -q '^__swg_err() ' "$patched" || { fail "$impl: patch netns.sh" "no 'set -e' line found"; return; }
+  local resolved
+  resolved=$(PATH="$bindir:$PATH" command -v wg)
+  [[ $(readlink -f "$resolved") == "$(readlink -f "${impl/#swg/$SWG}")" || $impl == wg ]] &&
+    pass "$impl: wg on PATH is $(readlink -f "$resolved")" || fail "$impl: wg on PATH" "$resolved"
   t0=$(date +%s)
   PATH="$bindir:$PATH" timeout "$limit" bash "$patched" >"$log" 2>&1
   rc=$?
