@@ -11,7 +11,7 @@ public struct RawAttribute<Set: AttributeSet>: Sendable {
   public var isNetworkByteOrder: Bool
   public var payload: ArraySlice<UInt8>
 
-  public init(
+  @inlinable public init(
     type: UInt16, isNested: Bool = false, isNetworkByteOrder: Bool = false,
     payload: ArraySlice<UInt8>
   ) {
@@ -22,34 +22,45 @@ public struct RawAttribute<Set: AttributeSet>: Sendable {
   }
 
   /// The payload as `attribute`'s value type; throws when its length is wrong.
-  public func value<Value>(_ attribute: Attribute<Set, Value>) throws(NetlinkError) -> Value {
+  @inlinable public func value<Value>(_ attribute: Attribute<Set, Value>) throws(NetlinkError)
+    -> Value
+  {
     try Value(attributePayload: payload)
   }
 
   /// The payload as a nest of `Inner` attributes.
-  public func nested<Inner>(_ attribute: NestedAttribute<Set, Inner>) -> AttributeReader<Inner> {
+  @inlinable public func nested<Inner>(_ attribute: NestedAttribute<Set, Inner>) -> AttributeReader<
+    Inner
+  > {
     AttributeReader(payload)
   }
 
   /// The payload as a nested array: each element's payload holds `Element` attributes.
-  public func elements<Element>(_ attribute: NestedArrayAttribute<Set, Element>) -> ArrayReader<
-    Element
-  > {
+  @inlinable public func elements<Element>(_ attribute: NestedArrayAttribute<Set, Element>)
+    -> ArrayReader<
+      Element
+    >
+  {
     ArrayReader(payload)
   }
 }
 
 /// Matches a raw attribute against a typed key in a `switch`.
-public func ~= <Set, Value>(pattern: Attribute<Set, Value>, value: RawAttribute<Set>) -> Bool {
-  pattern.type == value.type
-}
-
-public func ~= <Set, Inner>(pattern: NestedAttribute<Set, Inner>, value: RawAttribute<Set>) -> Bool
+@inlinable public func ~= <Set, Value>(pattern: Attribute<Set, Value>, value: RawAttribute<Set>)
+  -> Bool
 {
   pattern.type == value.type
 }
 
-public func ~= <Set, Element>(pattern: NestedArrayAttribute<Set, Element>, value: RawAttribute<Set>)
+@inlinable public func ~= <Set, Inner>(
+  pattern: NestedAttribute<Set, Inner>, value: RawAttribute<Set>
+) -> Bool {
+  pattern.type == value.type
+}
+
+@inlinable public func ~= <Set, Element>(
+  pattern: NestedArrayAttribute<Set, Element>, value: RawAttribute<Set>
+)
   -> Bool
 {
   pattern.type == value.type
@@ -57,19 +68,19 @@ public func ~= <Set, Element>(pattern: NestedArrayAttribute<Set, Element>, value
 
 /// Reads the attributes of `Set` in a buffer, one at a time.
 public struct AttributeReader<Set: AttributeSet> {
-  let bytes: ArraySlice<UInt8>
-  var offset: Int
+  @usableFromInline let bytes: ArraySlice<UInt8>
+  @usableFromInline var offset: Int
 
-  public init(_ bytes: ArraySlice<UInt8>) {
+  @inlinable public init(_ bytes: ArraySlice<UInt8>) {
     self.bytes = bytes
     offset = 0
   }
 
-  public init(_ bytes: [UInt8]) { self.init(bytes[...]) }
+  @inlinable public init(_ bytes: [UInt8]) { self.init(bytes[...]) }
 
   /// The next attribute, or nil at the end. Throws when a header or length is bad; the
   /// last attribute's padding may be missing, as the kernel allows.
-  public mutating func next() throws(NetlinkError) -> RawAttribute<Set>? {
+  @inlinable public mutating func next() throws(NetlinkError) -> RawAttribute<Set>? {
     let left = bytes.count - offset
     if left == 0 { return nil }
     guard left >= AttributeHeader.size,
@@ -90,7 +101,7 @@ public struct AttributeReader<Set: AttributeSet> {
   }
 
   /// Calls `body` with each attribute in turn.
-  public mutating func forEach(_ body: (RawAttribute<Set>) throws(NetlinkError) -> Void)
+  @inlinable public mutating func forEach(_ body: (RawAttribute<Set>) throws(NetlinkError) -> Void)
     throws(NetlinkError)
   {
     while let attribute = try next() { try body(attribute) }
@@ -99,17 +110,17 @@ public struct AttributeReader<Set: AttributeSet> {
 
 /// Reads the elements of a nested array; each yields a reader over its attributes.
 public struct ArrayReader<Element: AttributeSet> {
-  var raw: AttributeReader<Element>
+  @usableFromInline var raw: AttributeReader<Element>
 
-  public init(_ bytes: ArraySlice<UInt8>) { raw = AttributeReader(bytes) }
+  @inlinable public init(_ bytes: ArraySlice<UInt8>) { raw = AttributeReader(bytes) }
 
   /// The next element's attributes, or nil at the end.
-  public mutating func next() throws(NetlinkError) -> AttributeReader<Element>? {
+  @inlinable public mutating func next() throws(NetlinkError) -> AttributeReader<Element>? {
     guard let element = try raw.next() else { return nil }
     return AttributeReader(element.payload)
   }
 
-  public mutating func forEach(
+  @inlinable public mutating func forEach(
     _ body: (inout AttributeReader<Element>) throws(NetlinkError) -> Void
   ) throws(NetlinkError) {
     while var element = try next() { try body(&element) }

@@ -12,13 +12,13 @@ public protocol AttributeValue {
 }
 
 extension AttributeValue where Self: FixedWidthInteger {
-  public var attributePayloadCount: Int { MemoryLayout<Self>.size }
+  @inlinable public var attributePayloadCount: Int { MemoryLayout<Self>.size }
 
-  public func appendAttributePayload(to bytes: inout [UInt8]) {
+  @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {
     withUnsafeBytes(of: self) { bytes.append(contentsOf: $0) }
   }
 
-  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  @inlinable public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
     guard let value = Self(hostEndianBytes: payload) else {
       throw .malformed("\(MemoryLayout<Self>.size)-byte attribute has \(payload.count) bytes")
     }
@@ -28,17 +28,13 @@ extension AttributeValue where Self: FixedWidthInteger {
 
 extension FixedWidthInteger {
   /// Reads a host-endian integer from exactly `MemoryLayout<Self>.size` bytes.
-  public init?(hostEndianBytes bytes: ArraySlice<UInt8>) {
+  @inlinable public init?(hostEndianBytes bytes: ArraySlice<UInt8>) {
     guard bytes.count == MemoryLayout<Self>.size else { return nil }
-    var value = Self.zero
-    withUnsafeMutableBytes(of: &value) { raw in
-      for (i, b) in bytes.enumerated() { raw[i] = b }
-    }
-    self = value
+    self = bytes.withUnsafeBytes { $0.loadUnaligned(as: Self.self) }
   }
 
   /// Reads a host-endian integer at `offset` bytes into `bytes`; nil past the end.
-  public init?(hostEndianBytes bytes: ArraySlice<UInt8>, at offset: Int) {
+  @inlinable public init?(hostEndianBytes bytes: ArraySlice<UInt8>, at offset: Int) {
     let size = MemoryLayout<Self>.size
     guard offset >= 0, bytes.count >= size, offset <= bytes.count - size else { return nil }
     let start = bytes.startIndex + offset
@@ -46,7 +42,7 @@ extension FixedWidthInteger {
   }
 
   /// The host-endian bytes of the value.
-  public var hostEndianBytes: [UInt8] { withUnsafeBytes(of: self) { Array($0) } }
+  @inlinable public var hostEndianBytes: [UInt8] { withUnsafeBytes(of: self) { Array($0) } }
 }
 
 extension UInt8: AttributeValue {}
@@ -59,14 +55,14 @@ extension Int64: AttributeValue {}
 /// A string sent NUL-terminated (`NLA_NUL_STRING`/`NLA_STRING`); reading stops at the
 /// first NUL, and a payload without one is taken whole.
 extension String: AttributeValue {
-  public var attributePayloadCount: Int { utf8.count + 1 }
+  @inlinable public var attributePayloadCount: Int { utf8.count + 1 }
 
-  public func appendAttributePayload(to bytes: inout [UInt8]) {
+  @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {
     bytes.append(contentsOf: utf8)
     bytes.append(0)
   }
 
-  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  @inlinable public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
     let end = payload.firstIndex(of: 0) ?? payload.endIndex
     self = String(decoding: payload[payload.startIndex..<end], as: UTF8.self)
   }
@@ -74,19 +70,21 @@ extension String: AttributeValue {
 
 /// Raw bytes of any length (`NLA_BINARY`, addresses).
 extension Array: AttributeValue where Element == UInt8 {
-  public var attributePayloadCount: Int { count }
-  public func appendAttributePayload(to bytes: inout [UInt8]) { bytes.append(contentsOf: self) }
-  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  @inlinable public var attributePayloadCount: Int { count }
+  @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {
+    bytes.append(contentsOf: self)
+  }
+  @inlinable public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
     self = Array(payload)
   }
 }
 
 /// A flag attribute (`NLA_FLAG`): present or absent, no payload.
 public struct FlagPresent: AttributeValue, Sendable, Equatable {
-  public init() {}
-  public var attributePayloadCount: Int { 0 }
-  public func appendAttributePayload(to bytes: inout [UInt8]) {}
-  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  @inlinable public init() {}
+  @inlinable public var attributePayloadCount: Int { 0 }
+  @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {}
+  @inlinable public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
     guard payload.isEmpty else { throw .malformed("flag attribute has a payload") }
   }
 }

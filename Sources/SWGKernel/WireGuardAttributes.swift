@@ -109,7 +109,8 @@ extension Key: AttributeValue {
   }
 
   public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
-    guard let key = Key(bytes: payload), payload.count == Key.length else {
+    // Through raw memory: the generic Collection initialiser costs microseconds per key.
+    guard let key = payload.withUnsafeBytes({ Key(rawBytes: $0) }) else {
       throw .malformed("key attribute has \(payload.count) bytes, not 32")
     }
     self = key
