@@ -204,10 +204,13 @@ public final class KeyFileFixture: @unchecked Sendable {
     self.paths = paths
   }
 
-  /// Writes `key` to a fresh file and returns its path.
+  /// Starts a new set of key files (the previous set may be overwritten).
+  public func beginSet() { counter = 0 }
+
+  /// Writes `key` to a file of its own in the current set and returns its path.
   public func file(for key: Key) -> String {
     counter += 1
-    let path = directory + "/k\(counter % 64)"
+    let path = directory + "/k\(counter)"
     KeyFileFixture.write(path, key.base64 + "\n")
     return path
   }
@@ -253,6 +256,7 @@ public func checkSetWords(_ data: UnsafeRawBufferPointer, keys: KeyFileFixture) 
 
 /// `wg set` words that say `change` (key files written by the fixture).
 public func setWords(_ change: DeviceChange, keys: KeyFileFixture) -> [String] {
+  keys.beginSet()
   var w: [String] = []
   if let p = change.listenPort { w += ["listen-port", "\(p)"] }
   if let m = change.fwmark { w += ["fwmark", "\(m)"] }
