@@ -44,17 +44,26 @@ enum ConstantTimeCoding {
     -> Bool where C.Element == UInt8
   {
     guard text.count == base64Length, out.count == 32 else { return false }
-    var chars = ContiguousArray<Int32>()
-    chars.reserveCapacity(base64Length)
-    for c in text { chars.append(Int32(c)) }
+    // Contiguous input (String.UTF8View, Array, ArraySlice) is read in place: no allocation
+    // per key, which matters when a config holds tens of thousands of peers.
+    if let done = text.withContiguousStorageIfAvailable({ decodeBase64Key($0, into: out) }) {
+      return done
+    }
+    return Array(text).withUnsafeBufferPointer { decodeBase64Key($0, into: out) }
+  }
+
+  private static func decodeBase64Key(
+    _ chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableRawBufferPointer
+  ) -> Bool {
+    guard chars.count == base64Length, out.count == 32 else { return false }
     var bad: Int32 = 0
     var o = 0
     var i = 0
     while i < 40 {
-      let a = base64Value(chars[i])
-      let b = base64Value(chars[i + 1])
-      let c = base64Value(chars[i + 2])
-      let d = base64Value(chars[i + 3])
+      let a = base64Value(Int32(chars[i]))
+      let b = base64Value(Int32(chars[i + 1]))
+      let c = base64Value(Int32(chars[i + 2]))
+      let d = base64Value(Int32(chars[i + 3]))
       let word = (a << 18) | (b << 12) | (c << 6) | d
       bad |= (a | b | c | d) >> 31
       out[o] = UInt8(truncatingIfNeeded: word >> 16)
@@ -63,13 +72,13 @@ enum ConstantTimeCoding {
       o += 3
       i += 4
     }
-    let a = base64Value(chars[40])
-    let b = base64Value(chars[41])
-    let c = base64Value(chars[42])
+    let a = base64Value(Int32(chars[40]))
+    let b = base64Value(Int32(chars[41]))
+    let c = base64Value(Int32(chars[42]))
     let word = (a << 18) | (b << 12) | (c << 6)
     bad |= (a | b | c) >> 31
     // The last character must be '=' and the two unused bits of the third must be zero.
-    bad |= ((chars[43] ^ 61) | (c & 3)) != 0 ? -1 : 0
+    bad |= ((Int32(chars[43]) ^ 61) | (c & 3)) != 0 ? -1 : 0
     out[30] = UInt8(truncatingIfNeeded: word >> 16)
     out[31] = UInt8(truncatingIfNeeded: word >> 8)
     return bad == 0
