@@ -63,6 +63,8 @@ struct ConfigFileParser {
   /// The line of each peer's `[Peer]`, for the missing-public-key error.
   var peerLines: [Int] = []
   var peerHasKey: [Bool] = []
+  /// The current line with comments and whitespace removed; reused across lines.
+  private var line: [UInt8] = []
 
   init(fileName: String, resolutionRetries: Int?) {
     self.fileName = fileName
@@ -73,7 +75,7 @@ struct ConfigFileParser {
     line raw: ArraySlice<UInt8>, number: Int, warn: (ConfigWarning) -> Void
   ) throws(ConfigFileError) {
     // C sees the line up to its first NUL; the comment runs from the first '#'.
-    var line = [UInt8]()
+    line.removeAll(keepingCapacity: true)
     for c in raw {
       if c == 0 || c == UInt8(ascii: "#") { break }
       if !isSpace(c) { line.append(c) }
@@ -101,9 +103,11 @@ struct ConfigFileParser {
       return
     }
     func value(_ key: String) -> [UInt8]? {
-      let prefix = key.utf8.count + 1
-      guard line.count > prefix, hasPrefixIgnoringCase(line, key + "=") else { return nil }
-      return Array(line[prefix...])
+      let keyLength = key.utf8.count
+      guard line.count > keyLength + 1, line[keyLength] == UInt8(ascii: "="),
+        hasPrefixIgnoringCase(line, key)
+      else { return nil }
+      return Array(line[(keyLength + 1)...])
     }
     switch section {
     case .interface:
