@@ -1,3 +1,4 @@
+import Glibc
 import SWGCore
 
 /// A wg(8) configuration file (`setconf`/`addconf`/`syncconf`/`showconf` format), parsed.
@@ -33,12 +34,20 @@ public struct ConfigFile: Equatable, Sendable {
   ) throws(ConfigFileError) -> ConfigFile {
     var parser = ConfigFileParser(fileName: fileName, resolutionRetries: resolutionRetries)
     var lineNumber = 0
-    var start = text.startIndex
-    while start < text.endIndex {
-      let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
+    var start = 0
+    let count = text.count
+    while start < count {
+      // memchr finds line ends far faster than a generic firstIndex(of:) over a slice.
+      let end =
+        text.withUnsafeBufferPointer { buf -> Int? in
+          guard let base = buf.baseAddress,
+            let hit = memchr(base + start, 0x0a, count - start)
+          else { return nil }
+          return UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+        } ?? count
       lineNumber += 1
       try parser.read(line: text[start..<end], number: lineNumber, warn: warn)
-      start = end < text.endIndex ? end + 1 : end
+      start = end < count ? end + 1 : end
     }
     return try parser.finish()
   }
@@ -63,8 +72,6 @@ struct ConfigFileParser {
   /// The line of each peer's `[Peer]`, for the missing-public-key error.
   var peerLines: [Int] = []
   var peerHasKey: [Bool] = []
-  /// The current line with comments and whitespace removed; reused across lines.
-  private var line: [UInt8] = []
 
   init(fileName: String, resolutionRetries: Int?) {
     self.fileName = fileName
@@ -75,10 +82,19 @@ struct ConfigFileParser {
     line raw: ArraySlice<UInt8>, number: Int, warn: (ConfigWarning) -> Void
   ) throws(ConfigFileError) {
     // C sees the line up to its first NUL; the comment runs from the first '#'.
-    line.removeAll(keepingCapacity: true)
-    for c in raw {
-      if c == 0 || c == UInt8(ascii: "#") { break }
-      if !isSpace(c) { line.append(c) }
+    // Written through raw buffers: appending byte by byte was a fifth of setconf's time.
+    let line = [UInt8](unsafeUninitializedCapacity: raw.count) { out, count in
+      raw.withUnsafeBufferPointer { input in
+        var n = 0
+        for c in input {
+          if c == 0 || c == UInt8(ascii: "#") { break }
+          if !isSpace(c) {
+            out[n] = c
+            n += 1
+          }
+        }
+        count = n
+      }
     }
     if line.isEmpty { return }
     do {
