@@ -66,6 +66,10 @@ extension ConfigValue {
   /// dotted-quad IPv4 (inet_pton).
   static func ipAddress(_ text: ArraySlice<UInt8>) -> IPAddress? {
     guard !text.contains(0) else { return nil }
+    if !text.contains(UInt8(ascii: ":")) {
+      // Same acceptance as inet_pton(AF_INET), without making a String.
+      return IPv4Address(text: text).map { .v4($0) }
+    }
     guard let string = String(validating: text, as: UTF8.self) else { return nil }
     return IPAddress(string)
   }

@@ -144,3 +144,33 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
     return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }
+
+extension IPv4Address {
+  /// Parses dotted-quad bytes exactly as glibc's inet_pton(AF_INET) accepts them: four
+  /// decimal octets of at most 255, no leading zeros, nothing else. Works on bytes so that
+  /// config parsing makes no String per address.
+  public init?<C: Collection>(text: C) where C.Element == UInt8 {
+    var value: UInt32 = 0
+    var octet: UInt32 = 0
+    var digits = 0
+    var octets = 0
+    for c in text {
+      if c >= 0x30 && c <= 0x39 {
+        if digits > 0 && octet == 0 { return nil }  // leading zero
+        octet = octet * 10 + UInt32(c - 0x30)
+        guard octet <= 255 else { return nil }
+        digits += 1
+      } else if c == UInt8(ascii: ".") {
+        guard digits > 0, octets < 3 else { return nil }
+        value = value << 8 | octet
+        octets += 1
+        octet = 0
+        digits = 0
+      } else {
+        return nil
+      }
+    }
+    guard digits > 0, octets == 3 else { return nil }
+    self.value = value << 8 | octet
+  }
+}
