@@ -149,7 +149,27 @@ extension IPv4Address {
   /// Parses dotted-quad bytes exactly as glibc's inet_pton(AF_INET) accepts them: four
   /// decimal octets of at most 255, no leading zeros, nothing else. Works on bytes so that
   /// config parsing makes no String per address.
+  @inlinable
   public init?<C: Collection>(text: C) where C.Element == UInt8 {
+    guard let parsed = text.withContiguousStorageIfAvailable({ IPv4Address(textBuffer: $0) })
+    else {
+      self.init(textBuffer: Array(text))
+      return
+    }
+    guard let parsed else { return nil }
+    self = parsed
+  }
+
+  @inlinable
+  init?(textBuffer text: [UInt8]) {
+    guard let parsed = text.withUnsafeBufferPointer({ IPv4Address(textBuffer: $0) }) else {
+      return nil
+    }
+    self = parsed
+  }
+
+  @usableFromInline
+  init?(textBuffer text: UnsafeBufferPointer<UInt8>) {
     var value: UInt32 = 0
     var octet: UInt32 = 0
     var digits = 0
