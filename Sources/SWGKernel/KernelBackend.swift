@@ -43,8 +43,9 @@ public struct KernelBackend: WireGuardBackend {
   }
 
   public func device(named name: String) throws -> Device {
-    // A name of 16 bytes or more goes to the kernel as it is, as wg sends it: the
-    // attribute policy refuses it with EINVAL ("Invalid argument", what wg prints).
+    // Upstream wg (since v1.0.20250521) refuses a name that cannot fit IFNAMSIZ before
+    // asking the kernel: "File name too long". (Debian's older wg sent it and got EINVAL.)
+    guard name.utf8.count < Int(IFNAMSIZ) else { throw Errno.nameTooLong }
     return try errno {
       let connection = try connect(.generic)
       let family = try GenericNetlink.resolve(WireGuardFamily.name, on: connection)
