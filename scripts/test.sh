@@ -20,8 +20,15 @@ grep -q 'Test run with .* passed' /tmp/swg-unit.log || status=1
 stage "userspace suites"
 Tests/Integration/uapi/run.sh || status=1
 
+if [[ ${SWG_SKIP_FUZZ:-0} != 1 ]]; then
+  stage "fuzzing (${SWG_FUZZ_SECONDS:-20} s per target)"
+  FUZZ_NICE=0 scripts/fuzz.sh all "${SWG_FUZZ_SECONDS:-20}" >/tmp/swg-fuzz.log 2>&1 || status=1
+  grep -E '^fuzz |crash|error:' /tmp/swg-fuzz.log | tail -n 20
+fi
+
 if [[ ${SWG_SKIP_VM:-0} != 1 ]]; then
   stage "kernel suites (VM)"
+  scripts/selftest-setup.sh >/dev/null || status=1
   Tests/Integration/vm/run.sh || status=1
 fi
 
