@@ -28,11 +28,16 @@ same() {
     swgw "$@" >"$tmp/o2" 2>"$tmp/e2"; r2=$?
     cmp -s "$tmp/o1" "$tmp/o2" && cmp -s "$tmp/e1" "$tmp/e2" && [[ $r1 == "$r2" ]] && break
   done
-  if cmp -s "$tmp/o1" "$tmp/o2" && cmp -s "$tmp/e1" "$tmp/e2" && [[ $r1 == "$r2" ]]; then pass "$name"; else
+  if cmp -s "$tmp/o1" "$tmp/o2" && cmp -s "$tmp/e1" "$tmp/e2" && [[ $r1 == "$r2" ]]; then pass "$name"
+  elif cmp -s <(mask_age <"$tmp/o1") <(mask_age <"$tmp/o2") && cmp -s "$tmp/e1" "$tmp/e2" && [[ $r1 == "$r2" ]]; then
+    pass "$name (handshake age masked: one process start under TCG can take over a second)"
+  else
     fail "$name" "rc $r1 vs $r2"
     diff <(cat "$tmp/o1" <(echo --stderr--) "$tmp/e1") <(cat "$tmp/o2" <(echo --stderr--) "$tmp/e2") | head -10 | sed 's/^/    /'
   fi
 }
+# The age on a pretty "latest handshake" line, with the numbers blanked (units kept).
+mask_age() { sed -E '/latest handshake/s/[0-9]+/N/g'; }
 # same_env NAME ENV CMD_ARGS...: as same, with VAR=value set for both.
 same_env() {
   local name=$1 env=$2 i; shift 2
@@ -41,7 +46,10 @@ same_env() {
     env "$env" bash -c 'exec -a wg "$SWG" "$@"' _ "$@" >"$tmp/o2" 2>&1; r2=$?
     cmp -s "$tmp/o1" "$tmp/o2" && [[ $r1 == "$r2" ]] && break
   done
-  if cmp -s "$tmp/o1" "$tmp/o2" && [[ $r1 == "$r2" ]]; then pass "$name"; else
+  if cmp -s "$tmp/o1" "$tmp/o2" && [[ $r1 == "$r2" ]]; then pass "$name"
+  elif cmp -s <(mask_age <"$tmp/o1") <(mask_age <"$tmp/o2") && [[ $r1 == "$r2" ]]; then
+    pass "$name (handshake age masked: one process start under TCG can take over a second)"
+  else
     fail "$name" "rc $r1 vs $r2"; diff "$tmp/o1" "$tmp/o2" | head -10 | sed 's/^/    /'
   fi
 }
