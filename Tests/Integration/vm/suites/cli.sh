@@ -37,7 +37,7 @@ same() {
   fi
 }
 # The age on a pretty "latest handshake" line, with the numbers blanked (units kept).
-mask_age() { sed -E '/latest handshake/s/[0-9]+/N/g'; }
+mask_age() { sed -E '/latest handshake/{s/[0-9]+/N/g;s/(second|minute|hour|day|year)s/\1/g}'; }
 # same_env NAME ENV CMD_ARGS...: as same, with VAR=value set for both.
 same_env() {
   local name=$1 env=$2 i; shift 2
