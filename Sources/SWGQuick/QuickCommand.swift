@@ -35,8 +35,14 @@ public enum QuickCommand {
   static func run(verb: String, argument: String, program: String, trace: Trace) throws(QuickError) {
       let location = try ConfigLocation(argument: argument)
       if let warning = location.worldAccessibleWarning { trace.line(warning) }
-      guard let text = readWholeFile(location.path) else {
-        throw .message("`\(location.path)' could not be read: \(String(cString: strerror(errno)))")
+      let text: [UInt8]
+      switch ConfigFileReader.read(location.path) {
+      case .success(let bytes): text = bytes
+      case .failure(.system(let e)):
+        throw .message("`\(location.path)' could not be read: \(e)")
+      case .failure(.tooLarge):
+        throw .message(
+          "`\(location.path)' is larger than \(ConfigFileReader.maxSize >> 20) MiB; refusing it")
       }
       let config: WgQuickConfig
       do {
@@ -107,21 +113,6 @@ public enum QuickCommand {
     let text = "\(program) must be run as root, and sudo could not be run: \(String(cString: strerror(errno)))\n"
     writeAll(STDERR_FILENO, Array(text.utf8))
     return 1
-  }
-
-  static func readWholeFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      guard n >= 0 else { return nil }
-      if n == 0 { return out }
-      out += chunk[0..<n]
-    }
   }
 
   static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {

@@ -2,7 +2,7 @@ import Glibc
 import SWGCore
 import Testing
 
-@testable import SWGCLI
+import SWGConfig
 
 @Suite struct ConfigFileReadTests {
   /// A sparse file one byte over the limit: refused from its size, without reading it.
@@ -11,9 +11,9 @@ import Testing
     let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
     try #require(fd >= 0)
     defer { unlink(path) }
-    #expect(ftruncate(fd, off_t(ConfCommand.maxConfigSize + 1)) == 0)
+    #expect(ftruncate(fd, off_t(ConfigFileReader.maxSize + 1)) == 0)
     close(fd)
-    guard case .failure(.tooLarge) = ConfCommand.readFile(path) else {
+    guard case .failure(.tooLarge) = ConfigFileReader.read(path) else {
       Issue.record("an oversized file was read")
       return
     }
@@ -27,7 +27,7 @@ import Testing
     let text = Array("[Interface]\nListenPort = 1\n".utf8)
     #expect(write(fd, text, text.count) == text.count)
     close(fd)
-    guard case .success(let bytes) = ConfCommand.readFile(path) else {
+    guard case .success(let bytes) = ConfigFileReader.read(path) else {
       Issue.record("a small file was refused")
       return
     }
@@ -35,7 +35,7 @@ import Testing
   }
 
   @Test func missingFileGivesErrno() {
-    guard case .failure(.system(let e)) = ConfCommand.readFile("/nonexistent/swg.conf") else {
+    guard case .failure(.system(let e)) = ConfigFileReader.read("/nonexistent/swg.conf") else {
       Issue.record("a missing file was read")
       return
     }

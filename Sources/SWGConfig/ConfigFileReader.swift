@@ -1,0 +1,41 @@
+import Glibc
+import SWGCore
+
+/// Reads a whole configuration file (pipes and /dev/stdin included) with a size cap, for
+/// `setconf`/`addconf`/`syncconf` and swg-quick.
+public enum ConfigFileReader {
+  /// Why a configuration file could not be read.
+  public enum ReadError: Error, Equatable {
+    /// open(2) failed: wg prints it as `fopen: <strerror>`.
+    case system(Errno)
+    /// Over `maxSize`: refused without reading it all.
+    case tooLarge
+  }
+
+  /// The largest configuration accepted: room for the kernel's 2^20 peers with a few
+  /// allowed IPs each, far beyond any real file.
+  public static let maxSize = 512 << 20
+
+  /// The whole file. A read error ends the text, as getline's failure ends wg's loop. A
+  /// regular file over `maxSize` is refused from its size alone; a pipe once it has sent
+  /// that much.
+  public static func read(_ path: String, maxSize: Int = maxSize) -> Result<[UInt8], ReadError> {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return .failure(.system(Errno.current)) }
+    defer { close(fd) }
+    var st = stat()
+    let isRegular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    if isRegular && st.st_size > maxSize { return .failure(.tooLarge) }
+    var bytes: [UInt8] = []
+    if isRegular && st.st_size > 0 { bytes.reserveCapacity(Int(st.st_size)) }
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { break }
+      if bytes.count + n > maxSize { return .failure(.tooLarge) }
+      bytes.append(contentsOf: chunk[0..<n])
+    }
+    return .success(bytes)
+  }
+}
