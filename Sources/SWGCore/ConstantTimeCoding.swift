@@ -87,24 +87,30 @@ enum ConstantTimeCoding {
   /// Encodes 32 bytes as 44 characters of base64.
   static func encodeBase64Key(_ key: UnsafeRawBufferPointer) -> String {
     String(unsafeUninitializedCapacity: base64Length) { out in
-      var o = 0
-      var i = 0
-      while i < 30 {
-        let w = Int32(key[i]) << 16 | Int32(key[i + 1]) << 8 | Int32(key[i + 2])
-        out[o] = base64Char((w >> 18) & 63)
-        out[o + 1] = base64Char((w >> 12) & 63)
-        out[o + 2] = base64Char((w >> 6) & 63)
-        out[o + 3] = base64Char(w & 63)
-        o += 4
-        i += 3
-      }
-      let w = Int32(key[30]) << 16 | Int32(key[31]) << 8
-      out[40] = base64Char((w >> 18) & 63)
-      out[41] = base64Char((w >> 12) & 63)
-      out[42] = base64Char((w >> 6) & 63)
-      out[43] = UInt8(ascii: "=")
+      encodeBase64Key(key, into: UnsafeMutableRawBufferPointer(out))
       return base64Length
     }
+  }
+
+  /// Writes 32 bytes as 44 characters of base64 into `out` (at least 44 bytes).
+  static func encodeBase64Key(_ key: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+    guard key.count == 32, out.count >= base64Length else { return }
+    var o = 0
+    var i = 0
+    while i < 30 {
+      let w = Int32(key[i]) << 16 | Int32(key[i + 1]) << 8 | Int32(key[i + 2])
+      out[o] = base64Char((w >> 18) & 63)
+      out[o + 1] = base64Char((w >> 12) & 63)
+      out[o + 2] = base64Char((w >> 6) & 63)
+      out[o + 3] = base64Char(w & 63)
+      o += 4
+      i += 3
+    }
+    let w = Int32(key[30]) << 16 | Int32(key[31]) << 8
+    out[40] = base64Char((w >> 18) & 63)
+    out[41] = base64Char((w >> 12) & 63)
+    out[42] = base64Char((w >> 6) & 63)
+    out[43] = UInt8(ascii: "=")
   }
 
   /// Decodes exactly 64 hex digits (either case) into 32 bytes.
@@ -127,13 +133,19 @@ enum ConstantTimeCoding {
   /// Encodes 32 bytes as 64 lowercase hex digits.
   static func encodeHexKey(_ key: UnsafeRawBufferPointer) -> String {
     String(unsafeUninitializedCapacity: hexLength) { out in
-      for i in 0..<32 {
-        let hi = Int32(key[i] >> 4)
-        let lo = Int32(key[i] & 15)
-        out[2 * i] = UInt8(truncatingIfNeeded: 87 &+ hi &+ (((hi &- 10) >> 8) & ~38))
-        out[2 * i + 1] = UInt8(truncatingIfNeeded: 87 &+ lo &+ (((lo &- 10) >> 8) & ~38))
-      }
+      encodeHexKey(key, into: UnsafeMutableRawBufferPointer(out))
       return hexLength
+    }
+  }
+
+  /// Writes 32 bytes as 64 lowercase hex digits into `out` (at least 64 bytes).
+  static func encodeHexKey(_ key: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+    guard key.count == 32, out.count >= hexLength else { return }
+    for i in 0..<32 {
+      let hi = Int32(key[i] >> 4)
+      let lo = Int32(key[i] & 15)
+      out[2 * i] = UInt8(truncatingIfNeeded: 87 &+ hi &+ (((hi &- 10) >> 8) & ~38))
+      out[2 * i + 1] = UInt8(truncatingIfNeeded: 87 &+ lo &+ (((lo &- 10) >> 8) & ~38))
     }
   }
 }

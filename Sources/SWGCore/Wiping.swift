@@ -1,0 +1,108 @@
+// Zeroing memory that held secrets: private and preshared keys and their base64/hex text.
+//
+// Key hygiene, what swg wipes and what it cannot:
+// - Wiped (explicit_bzero, which the compiler may not drop as a dead store): key files as
+//   read (`set private-key FILE`), genkey/genpsk/pubkey's input and output buffers,
+//   configuration files as read and kept while parsed (setconf/addconf/syncconf), the UAPI
+//   request text sent to a daemon and the reply buffers read from it, the netlink SET
+//   messages once sent, the output buffer of show/showconf after each write, and a Key's
+//   own bytes where its last holder ends (`Key.wipe()`).
+// - Not wipeable: `Key` is a copyable 32-byte value, so Swift may leave copies in registers,
+//   on the stack and in other values (Device, DeviceChange, dictionaries); a `String` made
+//   from a key (`Key.base64`, `Key.hex`, interpolation) is immutable heap or inline storage
+//   that no API can zero; buffers freed by growth inside the standard library or by other
+//   modules (see each call site); the kernel's and the daemon's own copies, and the page
+//   cache of a key file.
+import Glibc
+
+/// Zeroes `buffer` in a way the optimiser may not remove.
+public func wipe(_ buffer: UnsafeMutableRawBufferPointer) {
+  guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+  let observer = WipeObserver.current
+  observer?(UnsafeRawBufferPointer(buffer), .before)
+  explicit_bzero(base, buffer.count)
+  observer?(UnsafeRawBufferPointer(buffer), .after)
+}
+
+/// Zeroes the first `prefix` bytes of `bytes` (all of them by default), in place.
+///
+/// The array must be the only holder of its storage: a copy sharing it would make this
+/// write to a fresh copy (copy-on-write) and leave the original as it was.
+public func wipe(_ bytes: inout [UInt8], prefix: Int = .max) {
+  let n = min(max(prefix, 0), bytes.count)
+  guard n > 0 else { return }
+  bytes.withUnsafeMutableBytes { wipe(UnsafeMutableRawBufferPointer(rebasing: $0[0..<n])) }
+}
+
+/// Zeroes the storage `bytes` shares with every other copy of it, without copy-on-write.
+///
+/// For buffers whose owner hands out no mutable access (e.g. a sent netlink message): every
+/// copy sees zeros afterwards, so call it only when all of them are finished with.
+public func wipeSharedStorage(of bytes: [UInt8]) {
+  bytes.withUnsafeBytes { raw in
+    guard let base = raw.baseAddress, raw.count > 0 else { return }
+    wipe(UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(mutating: base), count: raw.count))
+  }
+}
+
+/// Runs `body` with `byteCount` bytes of scratch memory that is zeroed before it is freed.
+public func withWipedScratch<R>(
+  byteCount: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> R
+) rethrows -> R {
+  let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(byteCount, 1), alignment: 16)
+  defer {
+    wipe(buffer)
+    buffer.deallocate()
+  }
+  return try body(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<max(byteCount, 0)]))
+}
+
+/// Appends `chunk` to `bytes`, and when that needs more room, moves to bigger storage itself
+/// and wipes the old one (Array's own growth frees the old storage without zeroing it).
+public func appendWipingOldStorage(_ bytes: inout [UInt8], _ chunk: UnsafeRawBufferPointer) {
+  let needed = bytes.count + chunk.count
+  if needed > bytes.capacity {
+    var grown: [UInt8] = []
+    grown.reserveCapacity(max(needed, bytes.capacity * 2))
+    grown.append(contentsOf: bytes)
+    wipe(&bytes)
+    bytes = grown
+  }
+  bytes.append(contentsOf: chunk)
+}
+
+/// Sees every wipe on the current task, so tests can check that a call site wiped what it
+/// should. Unset (and free) in production.
+public enum WipeObserver {
+  public enum Stage: Sendable { case before, after }
+  public typealias Observer = @Sendable (UnsafeRawBufferPointer, Stage) -> Void
+  @TaskLocal public static var current: Observer?
+}
+
+extension Key {
+  /// Zeroes this key's bytes (this copy only: see `Key`).
+  public mutating func wipe() {
+    withUnsafeMutableBytes { SWGCore.wipe($0) }
+  }
+
+  /// Runs `body` with the key's 44 characters of base64 in scratch memory that is wiped
+  /// afterwards, so no String copy of the key is made.
+  public func withBase64<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    try withUnsafeTemporaryAllocation(byteCount: ConstantTimeCoding.base64Length, alignment: 1) {
+      text in
+      defer { SWGCore.wipe(text) }
+      withUnsafeBytes { ConstantTimeCoding.encodeBase64Key($0, into: text) }
+      return try body(UnsafeRawBufferPointer(text))
+    }
+  }
+
+  /// As `withBase64`, with the 64 lowercase hex digits of the UAPI protocol.
+  public func withHex<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    try withUnsafeTemporaryAllocation(byteCount: ConstantTimeCoding.hexLength, alignment: 1) {
+      text in
+      defer { SWGCore.wipe(text) }
+      withUnsafeBytes { ConstantTimeCoding.encodeHexKey($0, into: text) }
+      return try body(UnsafeRawBufferPointer(text))
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import SWGCore
+import Testing
+
+/// Records what `wipe` saw on this task: each region's bytes before, and after, zeroing.
+final class WipeLog: @unchecked Sendable {
+  struct Event {
+    let address: UInt
+    let bytes: [UInt8]
+    let stage: WipeObserver.Stage
+  }
+  private let lock = NSLock()
+  private var storage: [Event] = []
+
+  var events: [Event] { lock.withLock { storage } }
+
+  /// Runs `body` with every wipe on this task recorded.
+  static func observing<R>(_ body: () throws -> R) rethrows -> (R, WipeLog) {
+    let log = WipeLog()
+    let result = try WipeObserver.$current.withValue({ raw, stage in
+      let e = Event(address: UInt(bitPattern: raw.baseAddress), bytes: Array(raw), stage: stage)
+      log.lock.withLock { log.storage.append(e) }
+    }) { try body() }
+    return (result, log)
+  }
+
+  /// The regions that held `needle` and were all zeros right after their wipe.
+  func wipedRegions(holding needle: [UInt8]) -> [Event] {
+    let all = events
+    var found: [Event] = []
+    for (i, e) in all.enumerated() where e.stage == .before && contains(e.bytes, needle) {
+      guard i + 1 < all.count else { continue }
+      let after = all[i + 1]
+      if after.stage == .after, after.address == e.address, after.bytes.count == e.bytes.count,
+        after.bytes.allSatisfy({ $0 == 0 })
+      {
+        found.append(e)
+      }
+    }
+    return found
+  }
+
+  func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, hay.count >= needle.count else { return false }
+    for start in 0...(hay.count - needle.count)
+    where hay[start..<(start + needle.count)].elementsEqual(needle) {
+      return true
+    }
+    return false
+  }
+}
+
+@Suite struct WipingTests {
+  @Test func wipeZeroesRawMemoryInPlace() {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 100, alignment: 8)
+    defer { buffer.deallocate() }
+    buffer.initializeMemory(as: UInt8.self, repeating: 0xA5)
+    wipe(UnsafeMutableRawBufferPointer(rebasing: buffer[10..<90]))
+    #expect(buffer[0..<10].allSatisfy { $0 == 0xA5 })
+    #expect(buffer[10..<90].allSatisfy { $0 == 0 })
+    #expect(buffer[90..<100].allSatisfy { $0 == 0xA5 })
+  }
+
+  @Test func wipeArrayZeroesOnlyThePrefixInItsOwnStorage() {
+    var bytes = [UInt8](repeating: 0x5A, count: 64)
+    let before = bytes.withUnsafeBytes { UInt(bitPattern: $0.baseAddress) }
+    wipe(&bytes, prefix: 40)
+    #expect(bytes.withUnsafeBytes { UInt(bitPattern: $0.baseAddress) } == before)
+    #expect(bytes[0..<40].allSatisfy { $0 == 0 })
+    #expect(bytes[40...].allSatisfy { $0 == 0x5A })
+    wipe(&bytes)
+    #expect(bytes.count == 64 && bytes.allSatisfy { $0 == 0 })
+  }
+
+  @Test func wipeArrayOfASharedArrayLeavesTheOtherCopy() {
+    // The documented limit: copy-on-write gives the wiped variable storage of its own.
+    let other = [UInt8](repeating: 7, count: 32)
+    var mine = other
+    wipe(&mine)
+    #expect(mine.allSatisfy { $0 == 0 })
+    #expect(other.allSatisfy { $0 == 7 })
+  }
+
+  @Test func wipeSharedStorageZeroesEveryCopy() {
+    var a = [UInt8](repeating: 9, count: 48)
+    a[0] = 1  // built at run time, not a static literal
+    let b = a
+    wipeSharedStorage(of: b)
+    #expect(a.allSatisfy { $0 == 0 })
+    #expect(b.allSatisfy { $0 == 0 })
+    wipeSharedStorage(of: [])  // nothing to do, no trap
+  }
+
+  @Test func scratchIsZeroedBeforeItIsFreed() {
+    let secret = Array("scratch-secret-0123456789".utf8)
+    let (address, log) = WipeLog.observing {
+      withWipedScratch(byteCount: 200) { buf -> UInt in
+        buf.copyMemory(from: UnsafeRawBufferPointer(start: secret, count: secret.count))
+        return UInt(bitPattern: buf.baseAddress)
+      }
+    }
+    let wiped = log.wipedRegions(holding: secret)
+    #expect(wiped.count == 1)
+    #expect(wiped.first?.address == address)
+    #expect(wiped.first?.bytes.count ?? 0 >= 200)
+  }
+
+  @Test func growingWipesTheOldStorage() {
+    let secret = Array("PrivateKey = growing-secret".utf8)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(secret.count)
+    secret.withUnsafeBytes { appendWipingOldStorage(&bytes, $0) }
+    let big = [UInt8](repeating: 0x41, count: 10_000)
+    let (_, log) = WipeLog.observing {
+      big.withUnsafeBytes { appendWipingOldStorage(&bytes, $0) }
+    }
+    #expect(bytes == secret + big)
+    #expect(log.wipedRegions(holding: secret).count == 1)
+    // No growth, no wipe.
+    let (_, quiet) = WipeLog.observing {
+      let cap = bytes.capacity
+      let room = [UInt8](repeating: 0x42, count: cap - bytes.count)
+      room.withUnsafeBytes { appendWipingOldStorage(&bytes, $0) }
+    }
+    #expect(quiet.events.isEmpty)
+  }
+
+  @Test func keyWipeZeroesTheValue() throws {
+    var key = Key.generatePrivate()
+    #expect(!key.isZero)
+    key.wipe()
+    #expect(key.isZero)
+    #expect(key == Key.zero)
+  }
+
+  @Test func keyTextInScratchMatchesTheStringFormsAndIsWiped() {
+    for _ in 0..<200 {
+      let key = Key.generatePreshared()
+      let (texts, log) = WipeLog.observing {
+        (key.withBase64 { Array($0) }, key.withHex { Array($0) })
+      }
+      #expect(texts.0 == Array(key.base64.utf8))
+      #expect(texts.1 == Array(key.hex.utf8))
+      #expect(log.wipedRegions(holding: texts.0).count == 1)
+      #expect(log.wipedRegions(holding: texts.1).count == 1)
+    }
+  }
+
+  @Test func noObserverNoEffect() {
+    // Production: wipes run with no observer and still zero.
+    var bytes = [UInt8](repeating: 3, count: 10)
+    wipe(&bytes)
+    #expect(bytes == [UInt8](repeating: 0, count: 10))
+  }
+}
