@@ -14,10 +14,10 @@ extension QuickSession {
     do {
       try runHooks(settings.preDown)
       if settings.saveConfig { try saveSteps() }
+      let dns = dnsManagerForDown()
+      if dns == .resolvectl { unsetDNS(resolvectl: true) }
       try deleteInterface()
-      if !settings.dnsServers.isEmpty, ProcessRunner.which("resolvconf") != nil {
-        unsetDNS(resolvectl: false)
-      }
+      if dns == .resolvconf { unsetDNS(resolvectl: false) }
       removeFirewall()
       try runHooks(settings.postDown)
     } catch {

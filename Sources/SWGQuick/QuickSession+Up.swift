@@ -14,9 +14,13 @@ extension QuickSession {
     do {
       try upSteps()
     } catch {
-      if case .message(let text) = error { trace.line("\(program): \(text)") }
+      if let signal = Interruption.signalName {
+        trace.line("\(program): interrupted by \(signal); undoing what was done")
+      } else if case .message(let text) = error {
+        trace.line("\(program): \(text)")
+      }
       rollBack()
-      throw .commandFailed(status: error.exitStatus)
+      throw .commandFailed(status: Interruption.exitStatus ?? error.exitStatus)
     }
     trace.flush()
   }
@@ -166,43 +170,6 @@ extension QuickSession {
       let m = link.mtu
     else { return nil }
     return Int(m)
-  }
-
-  // MARK: DNS
-
-  private func setDNS() throws(QuickError) {
-    guard !settings.dnsServers.isEmpty else { return }
-    if ProcessRunner.which("resolvconf") != nil {
-      let name = DNS.interfacePrefix() + interface
-      try runCommand(
-        ["resolvconf", "-a", name, "-m", "0", "-x"], shown: "resolvconf -a \(name) -m 0 -x",
-        input: DNS.resolvconfInput(servers: settings.dnsServers, search: settings.dnsSearch))
-      journal.append(.dns(resolvectl: false))
-    } else if DNS.resolvedRuns(), ProcessRunner.which("resolvectl") != nil {
-      let dns = ["resolvectl", "dns", interface] + settings.dnsServers
-      journal.append(.dns(resolvectl: true))
-      try runCommand(dns, shown: dns.joined(separator: " "))
-      if !settings.dnsSearch.isEmpty {
-        let domain = ["resolvectl", "domain", interface] + settings.dnsSearch
-        try runCommand(domain, shown: domain.joined(separator: " "))
-      }
-    } else {
-      throw .message(
-        "DNS = \(settings.dnsServers.joined(separator: ", ")) needs `resolvconf' (Debian: apt install resolvconf or openresolv), or systemd-resolved with `resolvectl'; neither was found")
-    }
-  }
-
-  func unsetDNS(resolvectl: Bool) {
-    if resolvectl {
-      trace.command("resolvectl revert \(interface)")
-      trace.flush()
-      _ = runner.run(["resolvectl", "revert", interface])
-    } else {
-      let name = DNS.interfacePrefix() + interface
-      trace.command("resolvconf -d \(name) -f")
-      trace.flush()
-      _ = runner.run(["resolvconf", "-d", name, "-f"])
-    }
   }
 
   // MARK: routes
