@@ -33,21 +33,8 @@ public struct ConfigFile: Equatable, Sendable {
     warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigFileError) -> ConfigFile {
     var parser = ConfigFileParser(fileName: fileName, resolutionRetries: resolutionRetries)
-    var lineNumber = 0
-    var start = 0
-    let count = text.count
-    while start < count {
-      // memchr finds line ends far faster than a generic firstIndex(of:) over a slice.
-      let end =
-        text.withUnsafeBufferPointer { buf -> Int? in
-          guard let base = buf.baseAddress,
-            let hit = memchr(base + start, 0x0a, count - start)
-          else { return nil }
-          return UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
-        } ?? count
-      lineNumber += 1
-      try parser.read(line: text[start..<end], number: lineNumber, warn: warn)
-      start = end < count ? end + 1 : end
+    try text.withUnsafeBufferPointer { (buffer) throws(ConfigFileError) in
+      try parser.read(buffer, warn: warn)
     }
     return try parser.finish()
   }
@@ -78,34 +65,62 @@ struct ConfigFileParser {
     self.resolutionRetries = resolutionRetries
   }
 
+  /// Reads every line of `text`. Each line is stripped into one scratch buffer, reused
+  /// from line to line and wiped when done (it holds key text): no allocation per line.
   mutating func read(
-    line raw: ArraySlice<UInt8>, number: Int, warn: (ConfigWarning) -> Void
+    _ text: UnsafeBufferPointer<UInt8>, warn: (ConfigWarning) -> Void
   ) throws(ConfigFileError) {
-    // C sees the line up to its first NUL; the comment runs from the first '#'.
-    // Written through raw buffers: appending byte by byte was a fifth of setconf's time.
-    let line = [UInt8](unsafeUninitializedCapacity: raw.count) { out, count in
-      raw.withUnsafeBufferPointer { input in
-        var n = 0
-        for c in input {
-          if c == 0 || c == UInt8(ascii: "#") { break }
-          if !isSpace(c) {
-            out[n] = c
-            n += 1
-          }
-        }
-        count = n
-      }
+    guard let base = text.baseAddress else { return }
+    let count = text.count
+    var capacity = 256
+    var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    var used = 0
+    defer {
+      wipe(UnsafeMutableRawBufferPointer(start: scratch, count: used))
+      scratch.deallocate()
     }
-    if line.isEmpty { return }
-    do {
-      try process(line, number: number, warn: warn)
-    } catch {
-      throw ConfigFileError(fileName: fileName, line: number, error: error)
+    var lineNumber = 0
+    var start = 0
+    while start < count {
+      // memchr finds line ends far faster than a generic firstIndex(of:).
+      let end = memchr(base + start, 0x0a, count - start).map {
+        UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base
+      } ?? count
+      lineNumber += 1
+      if end - start > capacity {
+        wipe(UnsafeMutableRawBufferPointer(start: scratch, count: used))
+        scratch.deallocate()
+        used = 0
+        capacity = end - start
+        scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+      }
+      // C sees the line up to its first NUL; the comment runs from the first '#'; every
+      // whitespace character is deleted.
+      var n = 0
+      var i = start
+      while i < end {
+        let c = base[i]
+        if c == 0 || c == UInt8(ascii: "#") { break }
+        if !isSpace(c) {
+          scratch[n] = c
+          n += 1
+        }
+        i += 1
+      }
+      used = max(used, n)
+      if n > 0 {
+        do {
+          try process(UnsafeBufferPointer(start: scratch, count: n), number: lineNumber, warn: warn)
+        } catch {
+          throw ConfigFileError(fileName: fileName, line: lineNumber, error: error)
+        }
+      }
+      start = end + 1
     }
   }
 
   private mutating func process(
-    _ line: [UInt8], number: Int, warn: (ConfigWarning) -> Void
+    _ line: UnsafeBufferPointer<UInt8>, number: Int, warn: (ConfigWarning) -> Void
   ) throws(ConfigError) {
     if equalsIgnoringCase(line, "[Interface]") {
       section = .interface
@@ -118,20 +133,19 @@ struct ConfigFileParser {
       peerHasKey.append(false)
       return
     }
-    func value(_ key: String) -> [UInt8]? {
-      let keyLength = key.utf8.count
-      guard line.count > keyLength + 1, line[keyLength] == UInt8(ascii: "="),
-        hasPrefixIgnoringCase(line, key)
-      else { return nil }
-      return Array(line[(keyLength + 1)...])
-    }
+    // `Key=value` with a non-empty value; key names hold no '=', so the first one ends it.
+    var equals = 0
+    while equals < line.count && line[equals] != UInt8(ascii: "=") { equals += 1 }
+    guard section != .none, equals + 1 < line.count else { throw .lineUnrecognized(echo(line)) }
+    let name = UnsafeBufferPointer(rebasing: line[..<equals])
+    let v = UnsafeBufferPointer(rebasing: line[(equals + 1)...])
     switch section {
     case .interface:
-      if let v = value("ListenPort") {
-        file.listenPort = try ConfigValue.port(v)
-      } else if let v = value("FwMark") {
-        file.fwmark = try ConfigValue.fwmark(v)
-      } else if let v = value("PrivateKey") {
+      if equalsIgnoringCase(name, "ListenPort") {
+        file.listenPort = try ConfigValue.port(Array(v))
+      } else if equalsIgnoringCase(name, "FwMark") {
+        file.fwmark = try ConfigValue.fwmark(Array(v))
+      } else if equalsIgnoringCase(name, "PrivateKey") {
         file.privateKey = try ConfigValue.key(v)
       } else {
         throw .lineUnrecognized(echo(line))
@@ -139,18 +153,18 @@ struct ConfigFileParser {
     case .peer:
       let p = file.peers.count - 1
       guard p >= 0 else { throw .lineUnrecognized(echo(line)) }
-      if let v = value("Endpoint") {
-        file.peers[p].endpoint = try ConfigValue.endpoint(v, retries: resolutionRetries, warn: warn)
-      } else if let v = value("PublicKey") {
+      if equalsIgnoringCase(name, "Endpoint") {
+        file.peers[p].endpoint = try ConfigValue.endpoint(
+          Array(v), retries: resolutionRetries, warn: warn)
+      } else if equalsIgnoringCase(name, "PublicKey") {
         file.peers[p].publicKey = try ConfigValue.key(v)
         peerHasKey[p] = true
-      } else if let v = value("AllowedIPs") {
-        let list = try ConfigValue.allowedIPs(v, warn: warn)
-        file.peers[p].replaceAllowedIPs = list.replacesExisting
-        file.peers[p].allowedIPs.append(contentsOf: list.entries)
-      } else if let v = value("PersistentKeepalive") {
-        file.peers[p].persistentKeepalive = try ConfigValue.persistentKeepalive(v)
-      } else if let v = value("PresharedKey") {
+      } else if equalsIgnoringCase(name, "AllowedIPs") {
+        file.peers[p].replaceAllowedIPs = try ConfigValue.appendAllowedIPs(
+          v, to: &file.peers[p].allowedIPs, warn: warn)
+      } else if equalsIgnoringCase(name, "PersistentKeepalive") {
+        file.peers[p].persistentKeepalive = try ConfigValue.persistentKeepalive(Array(v))
+      } else if equalsIgnoringCase(name, "PresharedKey") {
         file.peers[p].presharedKey = try ConfigValue.key(v)
       } else {
         throw .lineUnrecognized(echo(line))

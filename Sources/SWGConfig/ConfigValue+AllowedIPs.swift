@@ -30,24 +30,52 @@ extension ConfigValue {
   ) throws(ConfigError) -> AllowedIPList {
     let value = truncatedAtNUL(text).filter { !isSpace($0) }
     var list = AllowedIPList(entries: [], replacesExisting: true)
-    if value.isEmpty { return list }
-    for var entry in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+    list.replacesExisting = try value.withUnsafeBufferPointer { (v) throws(ConfigError) in
+      try appendAllowedIPs(v, to: &list.entries, warn: warn)
+    }
+    return list
+  }
+
+  /// Parses a list that holds no whitespace or NUL (a stripped config line) and appends
+  /// its entries to `entries`, allocating nothing per entry. Returns whether the list
+  /// replaces the peer's allowed IPs (no entry had a `+`/`-` prefix).
+  static func appendAllowedIPs(
+    _ value: UnsafeBufferPointer<UInt8>, to entries: inout [AllowedIPChange],
+    warn: (ConfigWarning) -> Void
+  ) throws(ConfigError) -> Bool {
+    let n = value.count
+    if n == 0 { return true }
+    if entries.isEmpty {
+      var commas = 0
+      for c in value where c == UInt8(ascii: ",") { commas += 1 }
+      entries.reserveCapacity(commas + 1)
+    }
+    var replaces = true
+    var i = 0
+    while true {
+      var end = i
+      while end < n && value[end] != UInt8(ascii: ",") { end += 1 }
+      var start = i
       var remove = false
-      if let sign = entry.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
-        remove = sign == UInt8(ascii: "-")
-        list.replacesExisting = false
-        entry = entry.dropFirst()
+      if start < end && (value[start] == UInt8(ascii: "-") || value[start] == UInt8(ascii: "+")) {
+        remove = value[start] == UInt8(ascii: "-")
+        replaces = false
+        start += 1
       }
-      let slash = entry.firstIndex(of: UInt8(ascii: "/"))
-      let ipText = slash.map { entry[..<$0] } ?? entry
-      let maskText = slash.map { entry[entry.index(after: $0)...] }
+      var slash = start
+      while slash < end && value[slash] != UInt8(ascii: "/") { slash += 1 }
+      let entry = UnsafeBufferPointer(rebasing: value[start..<end])
+      let ipText = UnsafeBufferPointer(rebasing: value[start..<slash])
       guard let address = ipAddress(ipText) else { throw .invalidIPAddress(value: echo(ipText)) }
       let cidr: UInt64
-      if let maskText {
-        guard let first = maskText.first, isDigit(first),
-          let n = parseUnsigned(maskText, radix: 10), n <= UInt64(address.maxPrefixLength)
+      var maskText: UnsafeBufferPointer<UInt8>? = nil
+      if slash < end {
+        let mask = UnsafeBufferPointer(rebasing: value[(slash + 1)..<end])
+        guard let first = mask.first, isDigit(first),
+          let bits = parseUnsigned(mask, radix: 10), bits <= UInt64(address.maxPrefixLength)
         else { throw .invalidAllowedIP(value: echo(entry)) }
-        cidr = n
+        cidr = bits
+        maskText = mask
       } else {
         cidr = UInt64(address.maxPrefixLength)
       }
@@ -55,22 +83,22 @@ extension ConfigValue {
         throw .invalidAllowedIP(value: echo(entry))
       }
       if allowedIP.hasHostBits {
-        warn(.allowedIPHostBits(address: echo(ipText), cidr: echo(maskText ?? [])))
+        warn(.allowedIPHostBits(address: echo(ipText), cidr: echo(maskText ?? UnsafeBufferPointer(start: nil, count: 0))))
       }
-      list.entries.append(AllowedIPChange(allowedIP, remove: remove))
+      entries.append(AllowedIPChange(allowedIP, remove: remove))
+      if end == n { return replaces }
+      i = end + 1
     }
-    return list
   }
 
   /// An address as wg's `parse_ip` reads it: text with a `:` is IPv6, anything else strict
   /// dotted-quad IPv4 (inet_pton).
-  static func ipAddress(_ text: ArraySlice<UInt8>) -> IPAddress? {
-    guard !text.contains(0) else { return nil }
+  static func ipAddress(_ text: UnsafeBufferPointer<UInt8>) -> IPAddress? {
     if !text.contains(UInt8(ascii: ":")) {
+      guard !text.contains(0) else { return nil }
       // Same acceptance as inet_pton(AF_INET), without making a String.
       return IPv4Address(text: text).map { .v4($0) }
     }
-    guard let string = String(validating: text, as: UTF8.self) else { return nil }
-    return IPAddress(string)
+    return IPv6Address(textBuffer: text).map { .v6($0) }
   }
 }

@@ -74,8 +74,14 @@ public enum ConfigValue {
   }
 
   public static func key(_ text: [UInt8]) throws(ConfigError) -> Key {
-    let value = truncatedAtNUL(text)
-    guard let key = Key(base64Bytes: value) else { throw .invalidKey(value: echo(value)) }
+    try truncatedAtNUL(text).withUnsafeBufferPointer { (value) throws(ConfigError) in
+      try key(value)
+    }
+  }
+
+  /// A key from bytes holding no NUL (a config line, stripped).
+  static func key(_ value: UnsafeBufferPointer<UInt8>) throws(ConfigError) -> Key {
+    guard let key = Key(base64Buffer: value) else { throw .invalidKey(value: echo(value)) }
     return key
   }
 }
@@ -148,7 +154,7 @@ private func matchesIgnoringCase<C: Collection>(_ bytes: C, _ word: UnsafeBuffer
 
 /// Digits only (at least one) in `radix`; nil on any other character. Saturates instead of
 /// overflowing, like strtoul returning ULONG_MAX.
-func parseUnsigned(_ digits: ArraySlice<UInt8>, radix: UInt64) -> UInt64? {
+func parseUnsigned<C: Collection>(_ digits: C, radix: UInt64) -> UInt64? where C.Element == UInt8 {
   guard !digits.isEmpty else { return nil }
   var value: UInt64 = 0
   for c in digits {

@@ -52,7 +52,7 @@ enum ConstantTimeCoding {
     return Array(text).withUnsafeBufferPointer { decodeBase64Key($0, into: out) }
   }
 
-  private static func decodeBase64Key(
+  static func decodeBase64Key(
     _ chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableRawBufferPointer
   ) -> Bool {
     guard chars.count == base64Length, out.count == 32 else { return false }

@@ -132,16 +132,7 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
 
   /// Text as inet_ntop prints it (wg prints allowed IPs this way).
   public var description: String {
-    var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-    switch self {
-    case .v4(let a):
-      var raw = a.inAddr
-      guard inet_ntop(AF_INET, &raw, &buf, socklen_t(buf.count)) != nil else { return "?" }
-    case .v6(let a):
-      var raw = a.in6Addr
-      guard inet_ntop(AF_INET6, &raw, &buf, socklen_t(buf.count)) != nil else { return "?" }
-    }
-    return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    withText { String(decoding: $0, as: UTF8.self) }
   }
 }
 

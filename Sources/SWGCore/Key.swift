@@ -56,6 +56,15 @@ public struct Key: Hashable, Sendable, CustomStringConvertible, CustomDebugStrin
     self = key
   }
 
+  /// Decodes base64 from contiguous bytes: the non-generic entry config parsing calls per
+  /// key (a generic one is not specialised across modules).
+  public init?(base64Buffer text: UnsafeBufferPointer<UInt8>) {
+    var key = Key()
+    let ok = key.withUnsafeMutableBytes { ConstantTimeCoding.decodeBase64Key(text, into: $0) }
+    guard ok else { return nil }
+    self = key
+  }
+
   /// Decodes hex from bytes without making a String.
   public init?<C: Collection>(hexBytes text: C) where C.Element == UInt8 {
     var key = Key()
@@ -76,10 +85,14 @@ public struct Key: Hashable, Sendable, CustomStringConvertible, CustomDebugStrin
   /// True when all 32 bytes are zero (checked without an early exit).
   public var isZero: Bool { (w0 | w1 | w2 | w3) == 0 }
 
+  // Inlinable: callers in other modules run these per key, and an unspecialised generic
+  // call with a closure context cost more than the work inside.
+  @inlinable
   public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
     try Swift.withUnsafeBytes(of: self) { try body($0) }
   }
 
+  @inlinable
   public mutating func withUnsafeMutableBytes<R>(
     _ body: (UnsafeMutableRawBufferPointer) throws -> R
   ) rethrows -> R {

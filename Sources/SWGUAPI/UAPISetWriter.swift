@@ -17,7 +17,9 @@ public struct UAPISetWriter {
 
   private init(chunkSize: Int) {
     self.chunkSize = max(chunkSize, 256)
-    buffer.reserveCapacity(self.chunkSize + 256)
+    // Room for a whole peer's lines past the chunk size, so the buffer never grows: growth
+    // would free storage holding key hex without zeroing it.
+    buffer.reserveCapacity(self.chunkSize + 1024)
   }
 
   /// Calls `emit` with each chunk of the request for `change`, in order.
@@ -70,14 +72,22 @@ public struct UAPISetWriter {
       try flushIfFull(emit)
     }
     buffer.append(0x0a)
-    try buffer.withUnsafeBytes { try emit($0) }
-    buffer.removeAll(keepingCapacity: true)
+    try emitAndWipe(emit)
   }
 
   private mutating func flushIfFull(_ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
     guard buffer.count >= chunkSize else { return }
+    try emitAndWipe(emit)
+  }
+
+  /// Hands out the buffer, then zeroes it (private_key= and preshared_key= lines) for reuse,
+  /// also when `emit` throws.
+  private mutating func emitAndWipe(_ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    defer {
+      wipe(&buffer)
+      buffer.removeAll(keepingCapacity: true)
+    }
     try buffer.withUnsafeBytes { try emit($0) }
-    buffer.removeAll(keepingCapacity: true)
   }
 
   // MARK: - Text pieces
@@ -109,18 +119,23 @@ public struct UAPISetWriter {
     }
   }
 
-  /// 64 lowercase hex digits, without branching on the key's bytes (wg's key_to_hex).
+  /// 64 lowercase hex digits, without branching on the key's bytes (wg's key_to_hex),
+  /// written in stack scratch that is wiped after the copy.
   private mutating func appendKey(_ name: StaticString, _ key: Key) {
     append(name)
-    key.withUnsafeBytes { k in
-      for b in k {
-        let hi = Int32(b >> 4)
-        let lo = Int32(b & 15)
-        buffer.append(UInt8(truncatingIfNeeded: 87 &+ hi &+ (((hi &- 10) >> 8) & ~38)))
-        buffer.append(UInt8(truncatingIfNeeded: 87 &+ lo &+ (((lo &- 10) >> 8) & ~38)))
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65) { hex in
+      key.withUnsafeBytes { k in
+        for (i, b) in k.enumerated() {
+          let hi = Int32(b >> 4)
+          let lo = Int32(b & 15)
+          hex[2 * i] = UInt8(truncatingIfNeeded: 87 &+ hi &+ (((hi &- 10) >> 8) & ~38))
+          hex[2 * i + 1] = UInt8(truncatingIfNeeded: 87 &+ lo &+ (((lo &- 10) >> 8) & ~38))
+        }
       }
+      hex[64] = 0x0a
+      buffer.append(contentsOf: hex)
+      wipe(UnsafeMutableRawBufferPointer(hex))
     }
-    buffer.append(0x0a)
   }
 
   /// `endpoint=IP:port` or `endpoint=[IPv6]:port`, numeric, as wg's getnameinfo prints it.
@@ -146,28 +161,12 @@ public struct UAPISetWriter {
     buffer.append(0x0a)
   }
 
+  /// The address as inet_ntop writes it (SWGCore's formatter: no sprintf, no allocation).
   private mutating func appendAddress(_ a: IPAddress) {
-    switch a {
-    case .v4(let v4): appendIPv4(v4)
-    case .v6(let v6):
-      var raw = v6.in6Addr
-      withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN) + 1) { text in
-        guard let base = text.baseAddress,
-          inet_ntop(AF_INET6, &raw, base, socklen_t(text.count)) != nil
-        else { return }
-        buffer.append(contentsOf: UnsafeRawBufferPointer(start: base, count: strlen(base)))
-      }
-    }
+    a.withText { buffer.append(contentsOf: $0) }
   }
 
   private mutating func appendIPv4(_ a: IPv4Address) {
-    let v = a.value
-    appendDecimal(UInt64(v >> 24))
-    buffer.append(UInt8(ascii: "."))
-    appendDecimal(UInt64(v >> 16 & 0xff))
-    buffer.append(UInt8(ascii: "."))
-    appendDecimal(UInt64(v >> 8 & 0xff))
-    buffer.append(UInt8(ascii: "."))
-    appendDecimal(UInt64(v & 0xff))
+    appendAddress(.v4(a))
   }
 }
