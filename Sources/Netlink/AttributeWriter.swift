@@ -82,8 +82,8 @@ public struct AttributeWriter<Set: AttributeSet> {
   }
 
   mutating func appendHeader(type: UInt16, length: Int) {
-    bytes.append(contentsOf: UInt16(truncatingIfNeeded: length).hostEndianBytes)
-    bytes.append(contentsOf: type.hostEndianBytes)
+    // nla_len then nla_type, host order, without temporary arrays.
+    withUnsafeBytes(of: (UInt16(truncatingIfNeeded: length), type)) { bytes.append(contentsOf: $0) }
   }
 
   mutating func setLength(_ length: UInt16, at offset: Int) {

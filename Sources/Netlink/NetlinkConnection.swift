@@ -1,8 +1,10 @@
 // Request/reply handling over a transport: numbering requests, checking that every reply
-// answers this request on this socket, ACKs, errors and dump ends.
+// answers a request of ours on this socket, ACKs, errors and dump ends. Requests go out one
+// at a time or in batches (many messages per datagram, every answer matched by sequence).
 import Glibc
 
-/// A netlink conversation: one request at a time, each answered before the next.
+/// A netlink conversation: requests sent in order, each answered before the connection
+/// moves on. Sent and received bytes are wiped once used.
 public final class NetlinkConnection {
   public let transport: any NetlinkTransport
   private var sequence: UInt32
@@ -15,8 +17,10 @@ public final class NetlinkConnection {
   }
 
   /// Opens a socket of `proto` (libmnl) and talks over it.
-  public convenience init(protocol proto: NetlinkProtocol) throws(NetlinkError) {
-    let socket = try NetlinkSocket(protocol: proto)
+  public convenience init(
+    protocol proto: NetlinkProtocol, options: NetlinkSocketOptions = NetlinkSocketOptions()
+  ) throws(NetlinkError) {
+    let socket = try NetlinkSocket(protocol: proto, options: options)
     // Distinct starting numbers per process make a stray old reply easy to tell apart.
     self.init(transport: socket, firstSequence: UInt32(truncatingIfNeeded: time(nil)))
   }
@@ -31,57 +35,133 @@ public final class NetlinkConnection {
   public func request(
     _ message: NetlinkMessage, onReply: (NetlinkReply) throws(NetlinkError) -> Void = { _ in }
   ) throws(NetlinkError) {
+    let (results, handlerError) = try exchange([message], perDatagram: 1) {
+      (_, reply) throws(NetlinkError) in try onReply(reply)
+    }
+    let result = results.first ?? RequestResult()
+    if let error = result.error { throw .kernel(errno: error.code) }
+    if let handlerError { throw handlerError }
+    if result.interrupted { throw .dumpInterrupted }
+  }
+
+  /// Sends `messages` (NLM_F_ACK added to each), up to `perDatagram` in one datagram, and
+  /// reads until every one is answered; returns one result per message, in order. A
+  /// refused request does not stop the others: the kernel handles each on its own. Data
+  /// messages go to `onReply` with the index of the request they answer.
+  ///
+  /// Meant for requests answered by an ACK or an error (NEW/DEL), or by one data message
+  /// (a GET of one object). A dump answers in many datagrams read later: send it alone.
+  ///
+  /// Throws (after reading the batch to its end where it can) when the transport fails, a
+  /// reply is not ours (sequence number or port id) or is malformed, or `onReply` threw.
+  public func batch(
+    _ messages: [NetlinkMessage], perDatagram: Int = 256,
+    onReply: (_ index: Int, _ reply: NetlinkReply) throws(NetlinkError) -> Void = { _, _ in }
+  ) throws(NetlinkError) -> [RequestResult] {
+    let (results, handlerError) = try exchange(messages, perDatagram: perDatagram, onReply: onReply)
+    if let handlerError { throw handlerError }
+    return results
+  }
+
+  /// The batch loop: results, and the first error `onReply` threw (handed to it no more).
+  private func exchange(
+    _ messages: [NetlinkMessage], perDatagram: Int,
+    onReply: (Int, NetlinkReply) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) -> ([RequestResult], NetlinkError?) {
     guard !broken else { throw .unexpectedReply("connection left mid-reply by an earlier error") }
-    sequence &+= 1
-    let seq = sequence
-    var outgoing = message
-    outgoing.stamp(sequence: seq, portID: 0)
-    try transport.send(addingAck(outgoing).bytes)
-    broken = true
-    var interrupted = false
+    var results = [RequestResult](repeating: RequestResult(), count: messages.count)
     var handlerError: NetlinkError?
-    while true {
-      let datagram = try transport.receive()
-      for reply in try NetlinkReply.split(datagram) {
-        guard reply.sequence == seq else {
-          // A late part of an earlier answer on this socket is dropped; anything else is wrong.
-          let age = seq &- reply.sequence
-          if age > 0 && age < 1 << 16 && reply.portID == transport.portID { continue }
-          throw .unexpectedReply("sequence \(reply.sequence), expected \(seq)")
-        }
-        guard reply.portID == transport.portID else {
-          throw .unexpectedReply("port id \(reply.portID), expected \(transport.portID)")
-        }
-        if reply.flags.contains(.dumpInterrupted) { interrupted = true }
-        switch reply.type {
-        case MessageHeader.noop:
-          continue
-        case MessageHeader.error, MessageHeader.done:
-          broken = false
-          let code = try reply.errorCode()
-          if code != 0 { throw .kernel(errno: code) }
-          if let handlerError { throw handlerError }
-          if interrupted { throw .dumpInterrupted }
-          return
-        case MessageHeader.overrun:
-          throw .malformed("NLMSG_OVERRUN")
-        default:
-          if handlerError == nil {
-            do throws(NetlinkError) { try onReply(reply) } catch { handlerError = error }
+    var start = 0
+    while start < messages.count {
+      let count = min(max(perDatagram, 1), messages.count - start)
+      let first = sequence &+ 1
+      var datagram = stamped(messages[start..<(start + count)])
+      defer { wipeBytes(&datagram) }
+      try transport.send(datagram)
+      broken = true
+      var answered = [Bool](repeating: false, count: count)
+      var pending = count
+      while pending > 0 {
+        var incoming = try transport.receive()
+        defer { wipeBytes(&incoming) }
+        try read(
+          incoming, first: first, count: count, answered: &answered, pending: &pending,
+          results: &results[start..<(start + count)]
+        ) { (offset, reply) throws(NetlinkError) in
+          guard handlerError == nil else { return }
+          do throws(NetlinkError) { try onReply(start + offset, reply) } catch {
+            handlerError = error
           }
         }
       }
+      broken = false
+      start += count
     }
+    return (results, handlerError)
   }
 
-  private func addingAck(_ message: NetlinkMessage) -> NetlinkMessage {
-    var bytes = message.bytes
-    let flags = message.flags.union(.ack).rawValue
-    guard bytes.count >= MessageHeader.size else { return message }
-    withUnsafeBytes(of: flags) { raw in
-      bytes[6] = raw[0]
-      bytes[7] = raw[1]
+  /// One datagram of requests: each numbered in turn, our port left 0 for the kernel to
+  /// fill, NLM_F_ACK set.
+  private func stamped(_ messages: ArraySlice<NetlinkMessage>) -> [UInt8] {
+    var total = 0
+    for m in messages { total += AttributeHeader.align(m.bytes.count) }
+    var datagram: [UInt8] = []
+    datagram.reserveCapacity(total)
+    for m in messages {
+      sequence &+= 1
+      let at = datagram.count
+      datagram += m.bytes
+      while datagram.count % 4 != 0 { datagram.append(0) }
+      guard m.bytes.count >= MessageHeader.size else { continue }
+      datagram.withUnsafeMutableBytes { raw in
+        let flags = (raw.loadUnaligned(fromByteOffset: at + 6, as: UInt16.self))
+          | MessageFlags.ack.rawValue
+        raw.storeBytes(of: flags, toByteOffset: at + 6, as: UInt16.self)
+        raw.storeBytes(of: sequence, toByteOffset: at + 8, as: UInt32.self)
+        raw.storeBytes(of: UInt32(0), toByteOffset: at + 12, as: UInt32.self)
+      }
     }
-    return NetlinkMessage(bytes: bytes)
+    return datagram
+  }
+
+  /// Checks and dispatches the messages of one received datagram. Kept apart so the
+  /// replies (slices of `datagram`) are gone when the caller wipes it.
+  private func read(
+    _ datagram: [UInt8], first: UInt32, count: Int, answered: inout [Bool], pending: inout Int,
+    results: inout ArraySlice<RequestResult>,
+    deliver: (Int, NetlinkReply) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) {
+    for reply in try NetlinkReply.split(datagram) {
+      let offset = Int(reply.sequence &- first)
+      guard offset < count else {
+        // A late part of an earlier answer on this socket is dropped; anything else is wrong.
+        let age = first &- reply.sequence
+        if age > 0 && age < 1 << 16 && reply.portID == transport.portID { continue }
+        let expected =
+          count == 1 ? "\(first)" : "\(first)...\(first &+ UInt32(truncatingIfNeeded: count - 1))"
+        throw .unexpectedReply("sequence \(reply.sequence), expected \(expected)")
+      }
+      guard reply.portID == transport.portID else {
+        throw .unexpectedReply("port id \(reply.portID), expected \(transport.portID)")
+      }
+      guard !answered[offset] else {
+        throw .unexpectedReply("sequence \(reply.sequence) answered twice")
+      }
+      let index = results.startIndex + offset
+      if reply.flags.contains(.dumpInterrupted) { results[index].interrupted = true }
+      switch reply.type {
+      case MessageHeader.noop:
+        continue
+      case MessageHeader.error, MessageHeader.done:
+        results[index].error = try reply.kernelError()
+        answered[offset] = true
+        pending -= 1
+        if pending == 0 { return }
+      case MessageHeader.overrun:
+        throw .malformed("NLMSG_OVERRUN")
+      default:
+        try deliver(offset, reply)
+      }
+    }
   }
 }

@@ -60,6 +60,10 @@ public struct NetlinkMessage: Sendable, Equatable {
     write(portID, at: 12)
   }
 
+  /// Zeroes the bytes in place (a SET request carries private keys). The connection wipes
+  /// its own copy once sent; the sender's copy is the sender's to wipe.
+  public mutating func wipe() { wipeBytes(&bytes) }
+
   mutating func write(_ value: UInt32, at offset: Int) {
     withUnsafeBytes(of: value) { raw in
       for i in 0..<4 { bytes[offset + i] = raw[i] }
@@ -83,11 +87,11 @@ public struct MessageBuilder<Set: AttributeSet> {
   public init(type: UInt16, flags: MessageFlags, familyHeader: [UInt8], limit: Int = 32768) {
     var header: [UInt8] = []
     header.reserveCapacity(min(limit, 65536))
-    header += UInt32(0).hostEndianBytes  // nlmsg_len, set by finish()
-    header += type.hostEndianBytes
-    header += flags.rawValue.hostEndianBytes
-    header += UInt32(0).hostEndianBytes  // nlmsg_seq, set when sent
-    header += UInt32(0).hostEndianBytes  // nlmsg_pid, 0: the kernel
+    // nlmsg_len (set by finish()), type, flags, nlmsg_seq (set when sent), nlmsg_pid (0:
+    // the kernel fills it in).
+    withUnsafeBytes(of: (UInt32(0), type, flags.rawValue, UInt32(0), UInt32(0))) {
+      header.append(contentsOf: $0)
+    }
     header += familyHeader
     while header.count % 4 != 0 { header.append(0) }
     attributes = AttributeWriter(bytes: header, limit: limit)

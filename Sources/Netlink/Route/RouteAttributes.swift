@@ -1,6 +1,7 @@
-// rtnetlink's message types, fixed headers and attribute sets, with the numbers from
-// <linux/rtnetlink.h>, <linux/if_link.h>, <linux/if_addr.h> and <linux/fib_rules.h>.
-// Each attribute set is its own type, so an attribute cannot land in the wrong message.
+// rtnetlink's message types and attribute sets, with the numbers from <linux/rtnetlink.h>,
+// <linux/if_link.h>, <linux/if_addr.h> and <linux/fib_rules.h>. Each attribute set is its
+// own type and each attribute carries its payload type, so an attribute cannot land in the
+// wrong message or with the wrong width. Links use `LinkSet`/`LinkInfoSet` (LinkDump.swift).
 
 /// rtnetlink message types used by swg-quick.
 public enum RouteMessageType: UInt16, Sendable {
@@ -10,51 +11,11 @@ public enum RouteMessageType: UInt16, Sendable {
   case newRule = 32, deleteRule = 33, getRule = 34
 }
 
-/// `struct nlmsghdr` flags.
-public struct RouteMessageFlags: OptionSet, Sendable {
-  public var rawValue: UInt16
-  public init(rawValue: UInt16) { self.rawValue = rawValue }
-  public static let request = RouteMessageFlags(rawValue: 0x1)
-  public static let multi = RouteMessageFlags(rawValue: 0x2)
-  public static let ack = RouteMessageFlags(rawValue: 0x4)
-  public static let dumpInterrupted = RouteMessageFlags(rawValue: 0x10)
-  public static let dump = RouteMessageFlags(rawValue: 0x300)
-  public static let replace = RouteMessageFlags(rawValue: 0x100)
-  public static let exclusive = RouteMessageFlags(rawValue: 0x200)
-  public static let create = RouteMessageFlags(rawValue: 0x400)
-  /// In an ACK: extended-ack attributes follow the echoed header.
-  public static let ackTLVs = RouteMessageFlags(rawValue: 0x200)
-}
-
-/// Attributes of `ifinfomsg` (IFLA_*).
-public enum LinkAttribute: UInt16, Sendable {
-  case ifname = 3, mtu = 4, linkinfo = 18
-}
-
-/// Attributes nested in IFLA_LINKINFO (IFLA_INFO_*).
-public enum LinkInfoAttribute: UInt16, Sendable {
-  case kind = 1
-}
-
-/// Attributes of `ifaddrmsg` (IFA_*).
-public enum AddressAttribute: UInt16, Sendable {
-  case address = 1, local = 2, label = 3, flags = 8
-}
-
-/// Attributes of `rtmsg` (RTA_*).
-public enum RouteAttribute: UInt16, Sendable {
-  case destination = 1, source = 2, inputInterface = 3, outputInterface = 4, gateway = 5
-  case priority = 6, preferredSource = 7, metrics = 8, table = 15, mark = 16
-}
-
-/// Attributes nested in RTA_METRICS (RTAX_*).
-public enum RouteMetricAttribute: UInt16, Sendable {
-  case mtu = 2
-}
-
-/// Attributes of `fib_rule_hdr` (FRA_*).
-public enum RuleAttribute: UInt16, Sendable {
-  case priority = 6, fwmark = 10, suppressPrefixLength = 14, table = 15, fwmask = 16
+/// An address family number: AF_INET (2) or AF_INET6 (10).
+public enum RouteFamily {
+  public static let unspecified: UInt8 = 0
+  public static let inet: UInt8 = 2
+  public static let inet6: UInt8 = 10
 }
 
 /// Routing table ids with names (`/etc/iproute2/rt_tables`).
@@ -64,89 +25,90 @@ public enum RouteTableID {
   public static let local: UInt32 = 255
 }
 
-/// `struct ifinfomsg` (16 bytes).
-public struct LinkHeader: Sendable, Equatable {
-  public var family: UInt8 = 0
-  public var type: UInt16 = 0
-  public var index: Int32 = 0
-  public var flags: UInt32 = 0
-  public var change: UInt32 = 0
-  public static let size = 16
-  public init(family: UInt8 = 0, index: Int32 = 0, flags: UInt32 = 0, change: UInt32 = 0) {
-    self.family = family
-    self.index = index
-    self.flags = flags
-    self.change = change
-  }
-  /// IFF_UP.
-  public static let up: UInt32 = 0x1
+// MARK: ifinfomsg (IFLA_*)
+
+extension Attribute where Set == LinkSet, Value == UInt32 {
+  /// `IFLA_MTU`.
+  public static var mtu: Self { Self(4) }
 }
 
-/// `struct ifaddrmsg` (8 bytes).
-public struct AddressHeader: Sendable, Equatable {
-  public var family: UInt8
-  public var prefixLength: UInt8
-  public var flags: UInt8 = 0
-  public var scope: UInt8 = 0
-  public var index: UInt32
-  public static let size = 8
-  public init(family: UInt8, prefixLength: UInt8, flags: UInt8 = 0, scope: UInt8 = 0, index: UInt32) {
-    self.family = family
-    self.prefixLength = prefixLength
-    self.flags = flags
-    self.scope = scope
-    self.index = index
-  }
+// MARK: ifaddrmsg (IFA_*)
+
+/// Address attributes (`linux/if_addr.h` IFA_*).
+public enum AddressSet: AttributeSet {}
+
+extension Attribute where Set == AddressSet, Value == [UInt8] {
+  /// `IFA_ADDRESS`: the peer address on point-to-point links, else the same as IFA_LOCAL.
+  public static var address: Self { Self(1) }
+  /// `IFA_LOCAL`: the interface's own address.
+  public static var local: Self { Self(2) }
 }
 
-/// `struct rtmsg` (12 bytes).
-public struct RouteHeader: Sendable, Equatable {
-  public var family: UInt8
-  public var destinationLength: UInt8 = 0
-  public var sourceLength: UInt8 = 0
-  public var tos: UInt8 = 0
-  public var table: UInt8 = 0
-  public var proto: UInt8 = 0
-  public var scope: UInt8 = 0
-  public var type: UInt8 = 0
-  public var flags: UInt32 = 0
-  public static let size = 12
-  public init(
-    family: UInt8, destinationLength: UInt8 = 0, table: UInt8 = 0, proto: UInt8 = 0,
-    scope: UInt8 = 0, type: UInt8 = 0
-  ) {
-    self.family = family
-    self.destinationLength = destinationLength
-    self.table = table
-    self.proto = proto
-    self.scope = scope
-    self.type = type
-  }
-  /// RTPROT_BOOT: what `ip route add` sets.
-  public static let protoBoot: UInt8 = 3
-  /// RT_SCOPE_LINK.
-  public static let scopeLink: UInt8 = 253
-  /// RT_SCOPE_UNIVERSE.
-  public static let scopeUniverse: UInt8 = 0
-  /// RTN_UNICAST.
-  public static let unicast: UInt8 = 1
+extension Attribute where Set == AddressSet, Value == String {
+  /// `IFA_LABEL`.
+  public static var label: Self { Self(3) }
 }
 
-/// `struct fib_rule_hdr` (12 bytes).
-public struct RuleHeader: Sendable, Equatable {
-  public var family: UInt8
-  public var table: UInt8 = 0
-  public var action: UInt8 = 0
-  public var flags: UInt32 = 0
-  public static let size = 12
-  public init(family: UInt8, table: UInt8 = 0, action: UInt8 = 0, flags: UInt32 = 0) {
-    self.family = family
-    self.table = table
-    self.action = action
-    self.flags = flags
-  }
-  /// FR_ACT_TO_TBL.
-  public static let actionToTable: UInt8 = 1
-  /// FIB_RULE_INVERT: the `not` of `ip rule`.
-  public static let invert: UInt32 = 0x2
+extension Attribute where Set == AddressSet, Value == UInt32 {
+  /// `IFA_FLAGS`: IFA_F_* beyond the 8 bits of the header.
+  public static var flags: Self { Self(8) }
+}
+
+// MARK: rtmsg (RTA_*)
+
+/// Route attributes (`linux/rtnetlink.h` RTA_*).
+public enum RouteSet: AttributeSet {}
+/// Route metrics nested in RTA_METRICS (RTAX_*).
+public enum RouteMetricSet: AttributeSet {}
+
+extension Attribute where Set == RouteSet, Value == [UInt8] {
+  /// `RTA_DST`: the destination prefix's address bytes (4 or 16).
+  public static var destination: Self { Self(1) }
+  /// `RTA_SRC`.
+  public static var source: Self { Self(2) }
+  /// `RTA_GATEWAY`.
+  public static var gateway: Self { Self(5) }
+  /// `RTA_PREFSRC`.
+  public static var preferredSource: Self { Self(7) }
+}
+
+extension Attribute where Set == RouteSet, Value == UInt32 {
+  /// `RTA_IIF`.
+  public static var inputInterface: Self { Self(3) }
+  /// `RTA_OIF`.
+  public static var outputInterface: Self { Self(4) }
+  /// `RTA_PRIORITY`: the route's metric.
+  public static var priority: Self { Self(6) }
+  /// `RTA_TABLE`: the table id when it does not fit the header's 8 bits.
+  public static var table: Self { Self(15) }
+  /// `RTA_MARK`.
+  public static var mark: Self { Self(16) }
+}
+
+extension NestedAttribute where Set == RouteSet, Inner == RouteMetricSet {
+  /// `RTA_METRICS`.
+  public static var metrics: Self { Self(8) }
+}
+
+extension Attribute where Set == RouteMetricSet, Value == UInt32 {
+  /// `RTAX_MTU`: a route's locked MTU or a cached path MTU.
+  public static var mtu: Self { Self(2) }
+}
+
+// MARK: fib_rule_hdr (FRA_*)
+
+/// Policy rule attributes (`linux/fib_rules.h` FRA_*).
+public enum RuleSet: AttributeSet {}
+
+extension Attribute where Set == RuleSet, Value == UInt32 {
+  /// `FRA_PRIORITY`.
+  public static var priority: Self { Self(6) }
+  /// `FRA_FWMARK`.
+  public static var fwmark: Self { Self(10) }
+  /// `FRA_SUPPRESS_PREFIXLEN`.
+  public static var suppressPrefixLength: Self { Self(14) }
+  /// `FRA_TABLE`.
+  public static var table: Self { Self(15) }
+  /// `FRA_FWMASK`.
+  public static var fwmask: Self { Self(16) }
 }

@@ -1,71 +1,88 @@
 // The rtnetlink requests swg-quick sends, each shaped like the one iproute2 sends for the
-// `ip` command in its doc comment, so the kernel state comes out the same.
+// `ip` command in its doc comment, so the kernel state comes out the same. Built with the
+// typed attribute sets of RouteAttributes.swift; pure, no socket here.
 
-/// An address family number: AF_INET (2) or AF_INET6 (10).
-public enum RouteFamily {
-  public static let unspecified: UInt8 = 0
-  public static let inet: UInt8 = 2
-  public static let inet6: UInt8 = 10
-}
+/// One rtnetlink request: a finished netlink message for `RouteSocket`.
+public struct RouteRequest: Sendable, Equatable {
+  public var message: NetlinkMessage
 
-extension RouteRequest {
-  private static let create: RouteMessageFlags = [.request, .ack, .create, .exclusive]
+  public init(message: NetlinkMessage) { self.message = message }
+
+  /// A dump (its answer spans many datagrams): sent alone, never in a batch.
+  public var isDump: Bool { message.flags.contains(.dump) }
+
+  /// A message of `type` with the family header `header` and the attributes `fill` writes.
+  /// Routes, rules and addresses take under 100 bytes; the limit leaves room for any name.
+  static func build<Set: AttributeSet>(
+    _ type: RouteMessageType, _ flags: MessageFlags, header: [UInt8], room: Int = 0,
+    as set: Set.Type = Set.self, _ fill: (inout AttributeWriter<Set>) -> Void = { _ in }
+  ) -> RouteRequest {
+    var m = MessageBuilder<Set>(
+      type: type.rawValue, flags: flags, familyHeader: header, limit: 256 + room)
+    fill(&m.attributes)
+    return RouteRequest(message: m.finish())
+  }
+
+  private static let create: MessageFlags = [.request, .ack, .create, .exclusive]
+  private static let change: MessageFlags = [.request, .ack]
 
   /// `ip link add dev NAME type KIND`
   public static func addLink(name: String, kind: String) -> RouteRequest {
-    var attrs = RouteAttributeWriter<LinkAttribute>()
-    attrs.put(.ifname, string: name)
-    attrs.nested(.linkinfo) { (info: inout RouteAttributeWriter<LinkInfoAttribute>) in
-      info.put(.kind, string: kind)
+    build(
+      .newLink, create, header: InterfaceInfoHeader().bytes,
+      room: name.utf8.count + kind.utf8.count, as: LinkSet.self
+    ) { attributes in
+      attributes.put(.interfaceName, name)
+      attributes.nested(.linkInfo) { info in info.put(.kind, kind) }
     }
-    return RouteRequest(type: .newLink, flags: create, body: LinkHeader().encoded + attrs.bytes)
   }
 
   /// `ip link delete dev NAME`
   public static func deleteLink(index: Int32) -> RouteRequest {
-    RouteRequest(type: .deleteLink, flags: [.request, .ack], body: LinkHeader(index: index).encoded)
+    build(.deleteLink, change, header: InterfaceInfoHeader(index: index).bytes, as: LinkSet.self)
   }
 
   /// `ip link show dev NAME`: one RTM_NEWLINK back, or ENODEV.
   public static func getLink(name: String) -> RouteRequest {
-    var attrs = RouteAttributeWriter<LinkAttribute>()
-    attrs.put(.ifname, string: name)
-    return RouteRequest(type: .getLink, flags: [.request], body: LinkHeader().encoded + attrs.bytes)
+    build(
+      .getLink, [.request], header: InterfaceInfoHeader().bytes, room: name.utf8.count,
+      as: LinkSet.self
+    ) { $0.put(.interfaceName, name) }
   }
 
   /// `ip link show` of one index.
   public static func getLink(index: Int32) -> RouteRequest {
-    RouteRequest(type: .getLink, flags: [.request], body: LinkHeader(index: index).encoded)
+    build(.getLink, [.request], header: InterfaceInfoHeader(index: index).bytes, as: LinkSet.self)
   }
 
   /// `ip link set mtu MTU up dev NAME` (either part optional).
   public static func setLink(index: Int32, mtu: UInt32?, up: Bool) -> RouteRequest {
-    var attrs = RouteAttributeWriter<LinkAttribute>()
-    if let mtu { attrs.put(.mtu, u32: mtu) }
-    let header = LinkHeader(
-      index: index, flags: up ? LinkHeader.up : 0, change: up ? LinkHeader.up : 0)
-    return RouteRequest(type: .newLink, flags: [.request, .ack], body: header.encoded + attrs.bytes)
+    let flag = up ? InterfaceInfoHeader.up : 0
+    let header = InterfaceInfoHeader(index: index, flags: flag, change: flag)
+    return build(.newLink, change, header: header.bytes, as: LinkSet.self) { attributes in
+      if let mtu { attributes.put(.mtu, mtu) }
+    }
   }
 
   /// `ip -4|-6 address add ADDRESS/PREFIX dev NAME`
   public static func addAddress(
     index: UInt32, family: UInt8, address: [UInt8], prefixLength: UInt8
   ) -> RouteRequest {
-    var attrs = RouteAttributeWriter<AddressAttribute>()
-    attrs.put(.local, bytes: address)
-    attrs.put(.address, bytes: address)
     let header = AddressHeader(family: family, prefixLength: prefixLength, index: index)
-    return RouteRequest(type: .newAddress, flags: create, body: header.encoded + attrs.bytes)
+    return build(.newAddress, create, header: header.bytes, as: AddressSet.self) { attributes in
+      attributes.put(.local, address)
+      attributes.put(.address, address)
+    }
   }
 
   /// `ip -4|-6 address delete ADDRESS/PREFIX dev NAME`
   public static func deleteAddress(
     index: UInt32, family: UInt8, address: [UInt8], prefixLength: UInt8
   ) -> RouteRequest {
-    var attrs = RouteAttributeWriter<AddressAttribute>()
-    attrs.put(.local, bytes: address)
     let header = AddressHeader(family: family, prefixLength: prefixLength, index: index)
-    return RouteRequest(type: .deleteAddress, flags: [.request, .ack], body: header.encoded + attrs.bytes)
+    return build(.deleteAddress, change, header: header.bytes, as: AddressSet.self) {
+      $0.put(.local, address)
+    }
   }
 
   /// `ip -4|-6 route add PREFIX dev NAME [table TABLE]`: a link-scope unicast route,
@@ -75,9 +92,8 @@ extension RouteRequest {
     table: UInt32 = RouteTableID.main
   ) -> RouteRequest {
     routeChange(
-      type: .newRoute, flags: create, family: family, destination: destination,
-      prefixLength: prefixLength, outputInterface: outputInterface, table: table,
-      scope: RouteHeader.scopeLink)
+      .newRoute, create, family: family, destination: destination, prefixLength: prefixLength,
+      outputInterface: outputInterface, table: table, scope: RouteHeader.scopeLink)
   }
 
   /// `ip -4|-6 route delete PREFIX dev NAME [table TABLE]`
@@ -86,54 +102,54 @@ extension RouteRequest {
     table: UInt32 = RouteTableID.main
   ) -> RouteRequest {
     routeChange(
-      type: .deleteRoute, flags: [.request, .ack], family: family, destination: destination,
-      prefixLength: prefixLength, outputInterface: outputInterface, table: table, scope: 255)
+      .deleteRoute, change, family: family, destination: destination, prefixLength: prefixLength,
+      outputInterface: outputInterface, table: table, scope: RouteHeader.scopeNowhere)
   }
 
   private static func routeChange(
-    type: RouteMessageType, flags: RouteMessageFlags, family: UInt8, destination: [UInt8],
+    _ type: RouteMessageType, _ flags: MessageFlags, family: UInt8, destination: [UInt8],
     prefixLength: UInt8, outputInterface: UInt32, table: UInt32, scope: UInt8
   ) -> RouteRequest {
-    var attrs = RouteAttributeWriter<RouteAttribute>()
-    if table > 255 { attrs.put(.table, u32: table) }
-    attrs.put(.destination, bytes: destination)
-    attrs.put(.outputInterface, u32: outputInterface)
     let header = RouteHeader(
       family: family, destinationLength: prefixLength,
       table: table > 255 ? 0 : UInt8(truncatingIfNeeded: table), proto: RouteHeader.protoBoot,
       scope: scope, type: RouteHeader.unicast)
-    return RouteRequest(type: type, flags: flags, body: header.encoded + attrs.bytes)
+    return build(type, flags, header: header.bytes, as: RouteSet.self) { attributes in
+      if table > 255 { attributes.put(.table, table) }
+      attributes.put(.destination, destination)
+      attributes.put(.outputInterface, outputInterface)
+    }
   }
 
   /// `ip route get ADDRESS`: one RTM_NEWROUTE back.
   public static func getRoute(family: UInt8, destination: [UInt8]) -> RouteRequest {
-    var attrs = RouteAttributeWriter<RouteAttribute>()
-    attrs.put(.destination, bytes: destination)
     let header = RouteHeader(
       family: family, destinationLength: UInt8(truncatingIfNeeded: destination.count * 8))
-    return RouteRequest(type: .getRoute, flags: [.request], body: header.encoded + attrs.bytes)
+    return build(.getRoute, [.request], header: header.bytes, as: RouteSet.self) {
+      $0.put(.destination, destination)
+    }
   }
 
   /// Every route of a family in every table (`ip route show table all`).
   public static func dumpRoutes(family: UInt8) -> RouteRequest {
-    RouteRequest(type: .getRoute, flags: [.request, .dump], body: RouteHeader(family: family).encoded)
+    build(.getRoute, [.request, .dump], header: RouteHeader(family: family).bytes, as: RouteSet.self)
   }
 
   /// Every address of a family (AF_UNSPEC for all).
   public static func dumpAddresses(family: UInt8) -> RouteRequest {
-    RouteRequest(
-      type: .getAddress, flags: [.request, .dump],
-      body: AddressHeader(family: family, prefixLength: 0, index: 0).encoded)
+    build(
+      .getAddress, [.request, .dump],
+      header: AddressHeader(family: family, prefixLength: 0, index: 0).bytes, as: AddressSet.self)
   }
 
   /// Every policy rule of a family.
   public static func dumpRules(family: UInt8) -> RouteRequest {
-    RouteRequest(type: .getRule, flags: [.request, .dump], body: RuleHeader(family: family).encoded)
+    build(.getRule, [.request, .dump], header: RuleHeader(family: family).bytes, as: RuleSet.self)
   }
 
   /// Every link.
   public static func dumpLinks() -> RouteRequest {
-    RouteRequest(type: .getLink, flags: [.request, .dump], body: LinkHeader().encoded)
+    build(.getLink, [.request, .dump], header: InterfaceInfoHeader().bytes, as: LinkSet.self)
   }
 
   /// `ip -4|-6 rule add [not] fwmark MARK table TABLE` (fwmark given) or
@@ -143,9 +159,8 @@ extension RouteRequest {
     suppressPrefixLength: UInt32? = nil
   ) -> RouteRequest {
     rule(
-      type: .newRule, flags: create, family: family, table: table, fwmark: fwmark,
-      invert: invert, suppressPrefixLength: suppressPrefixLength, priority: nil,
-      action: RuleHeader.actionToTable)
+      .newRule, create, family: family, table: table, fwmark: fwmark, invert: invert,
+      suppressPrefixLength: suppressPrefixLength, priority: nil, action: RuleHeader.actionToTable)
   }
 
   /// Deletes the rule matching every given field (`ip rule delete ...`); with the
@@ -155,22 +170,23 @@ extension RouteRequest {
     suppressPrefixLength: UInt32? = nil, priority: UInt32? = nil
   ) -> RouteRequest {
     rule(
-      type: .deleteRule, flags: [.request, .ack], family: family, table: table, fwmark: fwmark,
-      invert: invert, suppressPrefixLength: suppressPrefixLength, priority: priority, action: 0)
+      .deleteRule, change, family: family, table: table, fwmark: fwmark, invert: invert,
+      suppressPrefixLength: suppressPrefixLength, priority: priority, action: 0)
   }
 
   private static func rule(
-    type: RouteMessageType, flags: RouteMessageFlags, family: UInt8, table: UInt32, fwmark: UInt32?,
-    invert: Bool, suppressPrefixLength: UInt32?, priority: UInt32?, action: UInt8
+    _ type: RouteMessageType, _ flags: MessageFlags, family: UInt8, table: UInt32,
+    fwmark: UInt32?, invert: Bool, suppressPrefixLength: UInt32?, priority: UInt32?,
+    action: UInt8
   ) -> RouteRequest {
-    var attrs = RouteAttributeWriter<RuleAttribute>()
-    if let priority { attrs.put(.priority, u32: priority) }
-    if let fwmark { attrs.put(.fwmark, u32: fwmark) }
-    if let suppressPrefixLength { attrs.put(.suppressPrefixLength, u32: suppressPrefixLength) }
-    attrs.put(.table, u32: table)
     let header = RuleHeader(
       family: family, table: table > 255 ? 0 : UInt8(truncatingIfNeeded: table), action: action,
       flags: invert ? RuleHeader.invert : 0)
-    return RouteRequest(type: type, flags: flags, body: header.encoded + attrs.bytes)
+    return build(type, flags, header: header.bytes, as: RuleSet.self) { attributes in
+      if let priority { attributes.put(.priority, priority) }
+      if let fwmark { attributes.put(.fwmark, fwmark) }
+      if let suppressPrefixLength { attributes.put(.suppressPrefixLength, suppressPrefixLength) }
+      attributes.put(.table, table)
+    }
   }
 }
