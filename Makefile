@@ -18,7 +18,7 @@ build: deps
 	swift build
 
 release: deps
-	swift build $(SWIFT_RELEASE_FLAGS)
+	bash scripts/build-release.sh
 
 test:
 	bash scripts/test.sh

@@ -8,7 +8,7 @@
 #   scripts/bench.sh kernel     VM only
 #   SIZES="1000 10000" RUNS=5 scripts/bench.sh uapi
 #
-# Uses a release build: swift build -c release --static-swift-stdlib --scratch-path .build-release
+# Uses a release build: scripts/build-release.sh (static stdlib and libstdc++, .build-release)
 # Needs root (network namespaces, wireguard-go), /usr/bin/time, hyperfine, python3.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +20,7 @@ mode=${1:-all}
 
 build() {
   [[ -n ${SKIP_BUILD:-} ]] && return
-  (cd "$root" && swift build -c release --static-swift-stdlib --scratch-path .build-release 2>&1 | tail -n 1)
+  "$root/scripts/build-release.sh" 2>&1 | tail -n 2
 }
 
 # config N FILE [VARIANT]: N peers with 4 allowed IPs each (peer i owns 10.x.y.z/32 x4,

@@ -9,7 +9,7 @@ enum ConfCommand {
       c.error("Usage: \(c.programName) \(args[0]) <interface> <configuration filename>")
       return 1
     }
-    let text: [UInt8]
+    var text: [UInt8]
     switch ConfigFileReader.read(args[2]) {
     case .success(let bytes): text = bytes
     case .failure(.tooLarge):
@@ -19,6 +19,8 @@ enum ConfCommand {
       c.error("fopen: \(e)")
       return 1
     }
+    // The file's PrivateKey and PresharedKey text: zeroed however this ends.
+    defer { wipe(&text) }
     let file: ConfigFile
     do {
       file = try ConfigFile.parse(text, fileName: args[2], warn: { warning in

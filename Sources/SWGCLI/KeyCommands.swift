@@ -11,9 +11,12 @@ enum KeyCommands {
     if stdoutIsWorldAccessibleFile(c.stdout.fd) {
       c.error("Warning: writing to world accessible file.\nConsider setting the umask to 077 and trying again.")
     }
-    let key = args[0] == "genkey" ? Key.generatePrivate() : Key.generatePreshared()
+    var key = args[0] == "genkey" ? Key.generatePrivate() : Key.generatePreshared()
+    defer { key.wipe() }
+    // Written at once: flush zeroes the output buffer that held the text.
     c.stdout.append(key: key)
     c.stdout.append(byte: 10)
+    c.stdout.flush()
     return 0
   }
 
@@ -31,26 +34,34 @@ enum KeyCommands {
       return 1
     }
     let badKey = "\(c.programName): Key is not the correct length or format"
+    // The private key's text and anything read after it: zeroed however this ends.
     var text = [UInt8](repeating: 0, count: 44)
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    var chunkUsed = 0
+    defer {
+      wipe(&text)
+      wipe(&chunk, prefix: chunkUsed)
+    }
     guard readFully(c.stdin, into: &text) else {
       c.error(badKey)
       return 1
     }
     // Anything after the 44 characters must be whitespace or NUL, to the end of input.
-    var chunk = [UInt8](repeating: 0, count: 4096)
     while true {
       let n = chunk.withUnsafeMutableBytes { read(c.stdin, $0.baseAddress, $0.count) }
       if n < 0 && errno == EINTR { continue }
       if n <= 0 { break }
+      chunkUsed = max(chunkUsed, n)
       for b in chunk[0..<n] where !(b == 0 || isSpace(b)) {
         c.error("\(c.programName): Trailing characters found after key")
         return 1
       }
     }
-    guard let key = Key(base64Bytes: text) else {
+    guard var key = Key(base64Bytes: text) else {
       c.error(badKey)
       return 1
     }
+    defer { key.wipe() }
     c.stdout.append(key: key.publicKey)
     c.stdout.append(byte: 10)
     return 0

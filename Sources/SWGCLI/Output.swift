@@ -1,4 +1,5 @@
 import Glibc
+import SWGCore
 
 /// Bytes on their way to a file descriptor.
 ///
@@ -88,12 +89,14 @@ public struct Output {
     if fd >= 0 && bytes.count >= Output.chunk { flush() }
   }
 
-  /// Writes everything collected to the descriptor.
+  /// Writes everything collected to the descriptor, then zeroes it: the text may hold keys
+  /// (showconf, genkey, `show private-key`), and the storage is reused.
   public mutating func flush() {
     guard fd >= 0, !bytes.isEmpty else { return }
     if !failed {
       failed = !Output.writeAll(fd, bytes)
     }
+    wipe(&bytes)
     bytes.removeAll(keepingCapacity: true)
   }
 

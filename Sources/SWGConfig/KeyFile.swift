@@ -21,7 +21,14 @@ extension ConfigValue {
     guard fd >= 0 else { throw .keyFileOpen(.current) }
     defer { close(fd) }
 
+    // Both buffers may hold key text: zeroed on every way out.
     var text = [UInt8](repeating: 0, count: 44)
+    var rest = [UInt8](repeating: 0, count: 4096)
+    var restUsed = 0
+    defer {
+      wipe(&text)
+      wipe(&rest, prefix: restUsed)
+    }
     var got = 0
     var failed = false
     while got < 44 {
@@ -40,13 +47,13 @@ extension ConfigValue {
       throw .keyFileLength
     }
 
-    var rest = [UInt8](repeating: 0, count: 4096)
     var seen = 0
     while true {
       let n = rest.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if n < 0 && errno == EINTR { continue }
       if n < 0 { throw .keyFileRead(.current) }
       if n == 0 { break }
+      restUsed = max(restUsed, n)
       for c in rest[..<n] where !isSpace(c) { throw .keyFileTrailingCharacter(c) }
       seen += n
       if seen > keyFileTrailingLimit { throw .keyFileLength }

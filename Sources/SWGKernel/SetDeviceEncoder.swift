@@ -66,10 +66,20 @@ public enum SetDeviceEncoder {
         }
       }
       if !first && before == (peerIndex, continueFrom) { throw .noRoom }
-      messages.append(m.finish())
+      messages.append(finishWiping(&m))
       first = false
     } while peerIndex < peers.count
     return messages
+  }
+
+  /// The finished message; the builder's own buffer (key attributes included) is zeroed
+  /// when the message did not keep it.
+  static func finishWiping(_ m: inout MessageBuilder<WGDeviceSet>) -> NetlinkMessage {
+    let message = m.finish()
+    let builderBase = m.attributes.bytes.withUnsafeBytes { $0.baseAddress }
+    let messageBase = message.bytes.withUnsafeBytes { $0.baseAddress }
+    if builderBase != messageBase { wipeSharedStorage(of: m.attributes.bytes) }
+    return message
   }
 
   /// Writes one peer entry; `stoppedAt` is set to the first allowed IP that did not fit.

@@ -110,6 +110,7 @@ public struct UAPIBackend: WireGuardBackend {
       }
     }
     var parser = UAPIGetParser(interfaceName: name, limits: limits)
+    defer { parser.wipeBuffers() }
     let end = read(from: s) { (chunk) throws(UAPIReplyError) -> Bool in try parser.feed(chunk) }
     switch end {
     case .complete:
@@ -220,7 +221,12 @@ public struct UAPIBackend: WireGuardBackend {
     from s: UnixSocket, _ take: (UnsafeRawBufferPointer) throws(UAPIReplyError) -> Bool
   ) -> ReadEnd {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
-    defer { buffer.deallocate() }
+    // A get reply holds private_key= and preshared_key= hex: zero what was used.
+    var used = 0
+    defer {
+      wipe(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<used]))
+      buffer.deallocate()
+    }
     while true {
       let n: Int
       do {
@@ -229,6 +235,7 @@ public struct UAPIBackend: WireGuardBackend {
         return .failed(error)
       }
       if n == 0 { return .closed }
+      used = max(used, min(n, buffer.count))
       do {
         if try take(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { return .complete }
       } catch {

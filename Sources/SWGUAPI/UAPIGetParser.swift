@@ -79,6 +79,9 @@ public struct UAPIGetParser {
     return outcome != nil
   }
 
+  /// Zeroes a partial line still held (the reply may carry keys).
+  mutating func wipeBuffers() { lines.wipe() }
+
   /// Convenience for tests and small replies.
   @discardableResult
   public mutating func feed(_ bytes: [UInt8]) throws(UAPIReplyError) -> Bool {

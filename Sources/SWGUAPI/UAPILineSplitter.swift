@@ -1,4 +1,5 @@
 import Glibc
+import SWGCore
 
 /// Cuts a byte stream into `key=value` lines, holding at most one partial line.
 ///
@@ -47,7 +48,7 @@ struct UAPILineSplitter {
           throw .lineTooLong(line: lineNumber + 1)
         }
         try account(lineBytes)
-        carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        appendWipingOldStorage(&carry, UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
         return count
       }
       guard carry.count + lineBytes <= maxLineLength else {
@@ -59,19 +60,26 @@ struct UAPILineSplitter {
       if carry.isEmpty {
         more = try body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), lineNumber)
       } else {
-        carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-        let line = carry
-        carry.removeAll(keepingCapacity: true)
+        appendWipingOldStorage(&carry, UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        // Handed out in place, then zeroed: the line may be a private_key= one.
+        let number = lineNumber
         var result: Result<Bool, UAPIReplyError> = .success(false)
-        line.withUnsafeBytes { raw in
-          result = Result { () throws(UAPIReplyError) in try body(raw, lineNumber) }
+        carry.withUnsafeBytes { raw in
+          result = Result { () throws(UAPIReplyError) in try body(raw, number) }
         }
+        wipe()
         more = try result.get()
       }
       start = end + 1
       if !more { return start }
     }
     return count
+  }
+
+  /// Zeroes and drops a partial line (a reply that ended or was refused mid-line).
+  mutating func wipe() {
+    SWGCore.wipe(&carry)
+    carry.removeAll(keepingCapacity: true)
   }
 
   private mutating func account(_ n: Int) throws(UAPIReplyError) {
