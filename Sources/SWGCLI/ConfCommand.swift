@@ -21,7 +21,7 @@ enum ConfCommand {
     }
     // The file's PrivateKey and PresharedKey text: zeroed however this ends.
     defer { wipe(&text) }
-    let file: ConfigFile
+    var file: ConfigFile
     do {
       file = try ConfigFile.parse(text, fileName: args[2], warn: { warning in
         c.stderr.append(contentsOf: warning.message)
@@ -33,21 +33,33 @@ enum ConfCommand {
       return 1
     }
     let name = SetCommand.interfaceName(args[1])
-    let change: DeviceChange
+    var change: DeviceChange
     switch args[0] {
     case "addconf":
       change = file.asAddconfChange()
     case "syncconf" where !file.peers.isEmpty:
-      let runtime: Device
+      var runtime: Device
       do {
         runtime = try c.backend.device(named: name)
       } catch {
+        file.wipeKeys()
         c.error("Unable to retrieve current interface configuration", error)
         return 1
       }
       change = file.syncChange(runtime: runtime)
+      runtime.wipeKeys()
     default:
       change = file.asSetconfChange()
+    }
+    // The keys parsed, once sent. The change usually shares the file's peer list: drop the
+    // file's hold on it first, so it is zeroed in place rather than copied and then zeroed.
+    defer {
+      let shared =
+        file.peers.withUnsafeBufferPointer { $0.baseAddress }
+        == change.peers.withUnsafeBufferPointer { $0.baseAddress }
+      if shared { file.peers = [] }
+      change.wipeKeys()
+      file.wipeKeys()
     }
     do {
       try c.backend.apply(change, to: name)

@@ -106,3 +106,20 @@ extension Key {
     }
   }
 }
+
+extension DeviceChange {
+  /// Zeroes the private key and every preshared key held here (in place when this change
+  /// owns its peer list; a list shared with another value is copied first, then zeroed).
+  public mutating func wipeKeys() {
+    privateKey?.wipe()
+    for i in peers.indices where peers[i].presharedKey != nil { peers[i].presharedKey?.wipe() }
+  }
+}
+
+extension Device {
+  /// Zeroes the private key and every preshared key held here (as `DeviceChange.wipeKeys`).
+  public mutating func wipeKeys() {
+    privateKey?.wipe()
+    for i in peers.indices where peers[i].presharedKey != nil { peers[i].presharedKey?.wipe() }
+  }
+}

@@ -93,5 +93,8 @@ func runPiped(_ words: [String], input: [UInt8] = [], backend: FakeBackend = Fak
     // The read chunk and the file's text as parsed, each zeroed whole in place.
     let whole = r.log.wipedRegions(holding: Array(config.utf8))
     #expect(whole.filter { $0.bytes.count == config.utf8.count }.count == 2)
+    // The parsed keys too (the file's and the change's; the fake backend keeps its copy).
+    #expect(r.log.wipedRegions(holding: Fixtures.priv.bytes).contains { $0.bytes.count == 32 })
+    #expect(r.log.wipedRegions(holding: Fixtures.psk.bytes).contains { $0.bytes.count == 32 })
   }
 }

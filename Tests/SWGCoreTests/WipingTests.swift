@@ -146,6 +146,30 @@ final class WipeLog: @unchecked Sendable {
     }
   }
 
+  @Test func changeAndDeviceKeysAreZeroedInPlace() {
+    let psk = Key.generatePreshared()
+    let pub = Key.generatePreshared()
+    var change = DeviceChange(
+      privateKey: Key.generatePrivate(), listenPort: 1,
+      peers: (0..<100).map { i in
+        PeerChange(publicKey: pub, presharedKey: i % 2 == 0 ? psk : nil)
+      })
+    let before = change.peers.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+    change.wipeKeys()
+    #expect(change.peers.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } == before)
+    #expect(change.privateKey == .zero)
+    #expect(change.peers.allSatisfy { $0.presharedKey == nil || $0.presharedKey == .zero })
+    #expect(change.peers.filter { $0.presharedKey == .zero }.count == 50)
+    #expect(change.peers.allSatisfy { $0.publicKey == pub })
+
+    var device = Device(name: "wg0", privateKey: Key.generatePrivate())
+    device.peers = [Peer(publicKey: pub), Peer(publicKey: pub)]
+    device.peers[1].presharedKey = psk
+    device.wipeKeys()
+    #expect(device.privateKey == .zero && device.peers[0].presharedKey == nil)
+    #expect(device.peers[1].presharedKey == .zero && device.peers[1].publicKey == pub)
+  }
+
   @Test func noObserverNoEffect() {
     // Production: wipes run with no observer and still zero.
     var bytes = [UInt8](repeating: 3, count: 10)
