@@ -46,13 +46,14 @@ enum ShowCommand {
       usage(&c)
       return 0
     }
-    let device: Device
+    var device: Device
     do {
       device = try c.backend.device(named: args[1])
     } catch {
       c.error("Unable to access interface", error)
       return 1
     }
+    defer { device.wipeKeys() }
     if args.count == 3 {
       return printField(&c, device, args[2], withInterface: false) ? 0 : 1
     }
@@ -77,7 +78,7 @@ enum ShowCommand {
     var status: Int32 = names.isEmpty ? 0 : 1
     let style = prettyStyle(c)
     for (n, name) in names.enumerated() {
-      let device: Device
+      var device: Device
       do {
         device = try c.backend.device(named: name)
       } catch {
@@ -85,6 +86,7 @@ enum ShowCommand {
         c.error("Unable to access interface \(name): \(c.describe(error))")
         continue
       }
+      defer { device.wipeKeys() }
       if let field {
         if !printField(&c, device, field, withInterface: true) {
           return 1
@@ -146,6 +148,7 @@ enum ShowCommand {
       }
     }
     appendJSONDocument(devices, options: options, to: &c.stdout)
+    for i in devices.indices { devices[i].wipeKeys() }
     return status
   }
 }

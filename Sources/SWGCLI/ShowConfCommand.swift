@@ -8,13 +8,14 @@ enum ShowConfCommand {
       c.error("Usage: \(c.programName) \(args[0]) <interface>")
       return 1
     }
-    let device: Device
+    var device: Device
     do {
       device = try c.backend.device(named: args[1])
     } catch {
       c.error("Unable to access interface", error)
       return 1
     }
+    defer { device.wipeKeys() }
     device.appendShowconf(to: &c.stdout)
     return 0
   }

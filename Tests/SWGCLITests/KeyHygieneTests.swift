@@ -77,6 +77,25 @@ func runPiped(_ words: [String], input: [UInt8] = [], backend: FakeBackend = Fak
     // The whole output buffer, keys in it, zeroed once written.
     #expect(r.log.wipedRegions(holding: r.out).count == 1)
     #expect(r.log.wipedRegions(holding: Fixtures.psk.base64).count >= 2)
+    // And the device as read, once printed.
+    #expect(r.log.wipedRegions(holding: Fixtures.priv.bytes).contains { $0.bytes.count == 32 })
+    #expect(r.log.wipedRegions(holding: Fixtures.psk.bytes).contains { $0.bytes.count == 32 })
+  }
+
+  @Test(arguments: [["show", "wg0", "private-key"], ["show", "all", "dump"], ["show", "wg0", "--json", "--show-keys"]])
+  func showWipesTheDeviceOncePrinted(_ words: [String]) throws {
+    var device = Device(name: "wg0")
+    device.privateKey = Fixtures.priv
+    device.peers = [Peer(publicKey: Fixtures.xtib)]
+    device.peers[0].presharedKey = Fixtures.psk
+    let backend = FakeBackend([device])
+    let r = runPiped(words, backend: backend)
+    #expect(r.status == 0)
+    #expect(String(decoding: r.out, as: UTF8.self).contains(Fixtures.priv.base64))
+    #expect(r.log.wipedRegions(holding: Fixtures.priv.bytes).contains { $0.bytes.count == 32 })
+    #expect(r.log.wipedRegions(holding: Fixtures.priv.base64).count >= 1)
+    // The backend's own copy is untouched (the command zeroed its copy, not a shared one).
+    #expect(backend.devices.first?.privateKey == Fixtures.priv)
   }
 
   @Test func setconfWipesTheConfigurationText() throws {
