@@ -123,3 +123,33 @@ extension Device {
     for i in peers.indices where peers[i].presharedKey != nil { peers[i].presharedKey?.wipe() }
   }
 }
+
+/// A value that holds secret keys and can zero them in place.
+public protocol KeyWiping {
+  mutating func wipeKeys()
+}
+
+extension Peer: KeyWiping {
+  /// Zeroes the preshared key (the public key is not secret).
+  public mutating func wipeKeys() { presharedKey?.wipe() }
+}
+
+extension PeerChange: KeyWiping {
+  /// Zeroes the preshared key (the public key is not secret).
+  public mutating func wipeKeys() { presharedKey?.wipe() }
+}
+
+/// Appends `element`, and when the array is full, moves to bigger storage itself and zeroes
+/// the keys left in the old one (Array's own growth frees it with the keys still in it).
+@inlinable
+public func appendWipingOldStorage<T: KeyWiping>(_ array: inout [T], _ element: T) {
+  if array.count == array.capacity && !array.isEmpty {
+    var grown: [T] = []
+    grown.reserveCapacity(array.count * 2)
+    grown.append(contentsOf: array)
+    var old = grown
+    swap(&old, &array)  // `old` now holds the outgrown storage alone
+    for i in old.indices { old[i].wipeKeys() }
+  }
+  array.append(element)
+}

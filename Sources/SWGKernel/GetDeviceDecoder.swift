@@ -95,7 +95,7 @@ public struct DeviceDumpAssembler {
     peer.publicKey = key
     peer.allowedIPs = allowedIPs
     peerIndex[key] = device.peers.count
-    device.peers.append(peer)
+    appendWipingOldStorage(&device.peers, peer)
   }
 
   static func allowedIP(_ entry: inout AttributeReader<WGAllowedIPSet>) throws(NetlinkError)

@@ -128,7 +128,7 @@ public struct UAPIGetParser {
 
     if key.equals("public_key") {
       guard device.peers.count + (inPeer ? 1 : 0) < limits.maxPeers else { throw .tooManyPeers }
-      if inPeer { device.peers.append(peer) }
+      if inPeer { appendWipingOldStorage(&device.peers, peer) }
       guard let k = UAPIValue.key(value) else { throw .badValue(key: "public_key", line: n) }
       peer = Peer(publicKey: k)
       inPeer = true
@@ -222,7 +222,7 @@ public struct UAPIGetParser {
 
   private mutating func complete() throws(UAPIReplyError) {
     if inPeer {
-      device.peers.append(peer)
+      appendWipingOldStorage(&device.peers, peer)
       inPeer = false
     }
     guard status == 0 else {

@@ -170,6 +170,29 @@ final class WipeLog: @unchecked Sendable {
     #expect(device.peers[1].presharedKey == .zero && device.peers[1].publicKey == pub)
   }
 
+  @Test func growingAPeerListZeroesTheKeysLeftInTheOldStorage() {
+    let psks = (0..<40).map { _ in Key.generatePreshared() }
+    var list: [PeerChange] = []
+    var plain: [PeerChange] = []
+    var wipedPSKs = 0
+    for (i, psk) in psks.enumerated() {
+      let peer = PeerChange(publicKey: Key.generatePreshared(), presharedKey: i % 3 == 0 ? nil : psk)
+      plain.append(peer)
+      let full = list.count == list.capacity && !list.isEmpty
+      let held = list.compactMap(\.presharedKey).map(\.bytes)
+      let (_, log) = WipeLog.observing { appendWipingOldStorage(&list, peer) }
+      if full {
+        // Every preshared key in the outgrown storage was zeroed there.
+        for key in held { #expect(log.wipedRegions(holding: key).count == 1) }
+        wipedPSKs += held.count
+      } else {
+        #expect(log.events.isEmpty)
+      }
+    }
+    #expect(list == plain)
+    #expect(wipedPSKs > 0)
+  }
+
   @Test func noObserverNoEffect() {
     // Production: wipes run with no observer and still zero.
     var bytes = [UInt8](repeating: 3, count: 10)
