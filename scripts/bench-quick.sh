@@ -9,13 +9,18 @@
 #   SWG_BENCH_COUNTS="1 100 10000"     peer counts
 #   SWG_BENCH_RUNS=3                   runs per (tool, count) below 1,000 peers (1 from 1,000)
 #   SWG_BENCH_TOOLS="swg-quick wg-quick"
+#   SWG_BENCH_WG_CAP=SECONDS           stop wg-quick's `up` after SECONDS (SIGKILL): the row then
+#                                      shows ">SECONDS s" and how many routes it had added by
+#                                      then, the up ratio is a lower bound (">= X"), and the
+#                                      interface is taken down with `wg-quick down` (its time is
+#                                      shown, marked as after a killed up). swg-quick is never capped.
 # Times are wall milliseconds. Under qemu TCG both tools are far slower than on hardware.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 where=${1:-vm}
 
 measure() {
-  local work ms n f runs name tool up_total down_total routes r t0 t1 t2 t3
+  local work ms n f runs name tool up_total down_total routes r t0 t1 t2 t3 cap rc note swg_up
   work=$(mktemp -d /tmp/swgbench.XXXXXX)
   chmod 700 "$work"
   printf '%-10s %-7s %7s %10s %10s %5s\n' tool peers routes "up ms" "down ms" runs
@@ -35,19 +40,44 @@ PY
     chmod 600 "$f"
     runs=${SWG_BENCH_RUNS:-3}
     (( n >= 1000 )) && runs=1
+    swg_up=""
     for name in ${SWG_BENCH_TOOLS:-swg-quick wg-quick}; do
       tool=$name
       [[ $name == swg-quick ]] && tool=$SWG_QUICK
-      up_total=0 down_total=0 routes=0
+      cap=0
+      [[ $name == wg-quick ]] && cap=${SWG_BENCH_WG_CAP:-0}
+      up_total=0 down_total=0 routes=0 note=""
       for ((r = 0; r < runs; r++)); do
-        t0=$(date +%s%N); "$tool" up "$f" >/dev/null 2>&1 || echo "up failed: $name $n"
-        t1=$(date +%s%N)
-        routes=$(ip -4 route show dev "wgb$n" | wc -l)
-        t2=$(date +%s%N); "$tool" down "$f" >/dev/null 2>&1 || echo "down failed: $name $n"
+        t0=$(date +%s%N)
+        if (( cap > 0 )); then
+          timeout --foreground -s KILL "$cap" "$tool" up "$f" >/dev/null 2>&1; rc=$?
+          t1=$(date +%s%N)
+          if (( rc == 137 )); then
+            # Killed: let an `ip` child it had started finish, then count what is there.
+            sleep 2
+            routes=$(ip -4 route show dev "wgb$n" | wc -l)
+            note="killed at ${cap} s after adding $routes of $((n + 1)) routes"
+          elif (( rc != 0 )); then
+            echo "up failed: $name $n"
+          fi
+        else
+          "$tool" up "$f" >/dev/null 2>&1 || echo "up failed: $name $n"
+          t1=$(date +%s%N)
+        fi
+        [[ -n $note ]] || routes=$(ip -4 route show dev "wgb$n" | wc -l)
+        t2=$(date +%s%N); "$tool" down "$f" >/dev/null 2>&1 || { echo "down failed: $name $n"; ip link del "wgb$n" 2>/dev/null; }
         t3=$(date +%s%N)
         up_total=$((up_total + (t1 - t0) / 1000000)); down_total=$((down_total + (t3 - t2) / 1000000))
+        [[ -n $note ]] && break
       done
-      printf '%-10s %-7s %7s %10s %10s %5s\n' "$name" "$n" "$routes" $((up_total / runs)) $((down_total / runs)) "$runs"
+      if [[ -n $note ]]; then
+        printf '%-10s %-7s %7s %10s %10s %5s  %s\n' "$name" "$n" "$routes" ">$((cap * 1000))" "$down_total" 1 \
+          "$note; down ran after the killed up"
+        [[ -n $swg_up ]] && echo "up ratio at $n peers: >= $(awk -v a=$((cap * 1000)) -v b="$swg_up" 'BEGIN { printf "%.0f", a / b }')x (wg-quick > ${cap} s vs swg-quick $swg_up ms)"
+      else
+        printf '%-10s %-7s %7s %10s %10s %5s\n' "$name" "$n" "$routes" $((up_total / runs)) $((down_total / runs)) "$runs"
+        [[ $name == swg-quick ]] && swg_up=$((up_total / runs))
+      fi
     done
   done
   rm -rf "$work"
@@ -83,7 +113,7 @@ case $where in
     exec 9>/tmp/swg-vm.lock
     flock 9
     vng --run "$kernel" --disable-kvm --memory 2G --cpus 2 \
-      --exec "SWG_BENCH_IN_VM=1 SWG_QUICK=$SWG_QUICK SWG_BENCH_COUNTS='${SWG_BENCH_COUNTS:-1 100 10000}' SWG_BENCH_RUNS=${SWG_BENCH_RUNS:-3} SWG_BENCH_TOOLS='${SWG_BENCH_TOOLS:-swg-quick wg-quick}' $root/scripts/bench-quick.sh" 2>&1
+      --exec "SWG_BENCH_IN_VM=1 SWG_QUICK=$SWG_QUICK SWG_BENCH_COUNTS='${SWG_BENCH_COUNTS:-1 100 10000}' SWG_BENCH_RUNS=${SWG_BENCH_RUNS:-3} SWG_BENCH_TOOLS='${SWG_BENCH_TOOLS:-swg-quick wg-quick}' SWG_BENCH_WG_CAP=${SWG_BENCH_WG_CAP:-0} $root/scripts/bench-quick.sh" 2>&1
     ;;
   *) echo "usage: $0 [vm|netns]"; exit 1 ;;
 esac
