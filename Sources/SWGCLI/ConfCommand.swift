@@ -9,28 +9,40 @@ enum ConfCommand {
       c.error("Usage: \(c.programName) \(args[0]) <interface> <configuration filename>")
       return 1
     }
-    var text: [UInt8]
-    switch ConfigFileReader.read(args[2]) {
-    case .success(let bytes): text = bytes
-    case .failure(.tooLarge):
+    // Parsed as it is read, 64 KiB at a time: the file's text (and its keys) is never
+    // held whole, and the parser wipes its line buffer when it ends.
+    let parser = ConfigFileStreamParser(fileName: args[2])
+    var parseError: ConfigFileError?
+    func warn(_ warning: ConfigWarning) {
+      c.stderr.append(contentsOf: warning.message)
+      c.stderr.append(byte: UInt8(ascii: "\n"))
+    }
+    let read = ConfigFileReader.forEachChunk(args[2]) { chunk in
+      do throws(ConfigFileError) {
+        try parser.feed(chunk, warn: warn)
+        return true
+      } catch {
+        parseError = error
+        return false
+      }
+    }
+    var file = ConfigFile()
+    switch read {
+    case .failure(.tooLarge) where parseError == nil:
       c.error("Configuration file `\(args[2])' is larger than \(ConfigFileReader.maxSize >> 20) MiB; refusing it")
       return 1
     case .failure(.system(let e)):
       c.error("fopen: \(e)")
       return 1
-    }
-    // The file's PrivateKey and PresharedKey text: zeroed however this ends.
-    defer { wipe(&text) }
-    var file: ConfigFile
-    do {
-      file = try ConfigFile.parse(text, fileName: args[2], warn: { warning in
-        c.stderr.append(contentsOf: warning.message)
-        c.stderr.append(byte: UInt8(ascii: "\n"))
-      })
-    } catch {
-      c.stderr.append(contentsOf: error.wgReportBytes)
-      c.stderr.flush()
-      return 1
+    default:
+      do throws(ConfigFileError) {
+        if let parseError { throw parseError }
+        file = try parser.finish(warn: warn)
+      } catch {
+        c.stderr.append(contentsOf: error.wgReportBytes)
+        c.stderr.flush()
+        return 1
+      }
     }
     let name = SetCommand.interfaceName(args[1])
     var change: DeviceChange

@@ -32,11 +32,11 @@ public struct ConfigFile: Equatable, Sendable {
     _ text: [UInt8], fileName: String = "-", resolutionRetries: Int? = nil,
     warn: (ConfigWarning) -> Void = { _ in }
   ) throws(ConfigFileError) -> ConfigFile {
-    var parser = ConfigFileParser(fileName: fileName, resolutionRetries: resolutionRetries)
+    let parser = ConfigFileStreamParser(fileName: fileName, resolutionRetries: resolutionRetries)
     try text.withUnsafeBufferPointer { (buffer) throws(ConfigFileError) in
-      try parser.read(buffer, warn: warn)
+      try parser.feed(buffer, warn: warn)
     }
-    return try parser.finish()
+    return try parser.finish(warn: warn)
   }
 
   public static func parse(
@@ -45,6 +45,105 @@ public struct ConfigFile: Equatable, Sendable {
   ) throws(ConfigFileError) -> ConfigFile {
     try parse(
       Array(text.utf8), fileName: fileName, resolutionRetries: resolutionRetries, warn: warn)
+  }
+}
+
+/// Parses a wg(8) configuration as its bytes arrive, in chunks of any size (a line may
+/// span chunks), so a file never has to be held whole: `setconf` of 50,000 peers reads
+/// 64 KiB at a time. Each line is stripped (up to its first NUL; from `#` on is a comment;
+/// every whitespace character deleted) into one scratch buffer, reused from line to line
+/// and wiped when the parser ends, since it holds key text. No allocation per line.
+public final class ConfigFileStreamParser {
+  private var parser: ConfigFileParser
+  private var scratch: UnsafeMutablePointer<UInt8>
+  private var capacity = 256
+  /// The most bytes scratch has held: what must be wiped.
+  private var used = 0
+  /// Stripped bytes of the line read so far.
+  private var length = 0
+  /// The current line reached a NUL or '#': the rest of it is ignored.
+  private var stopped = false
+  private var lineNumber = 0
+  private var failed = false
+
+  public init(fileName: String = "-", resolutionRetries: Int? = nil) {
+    parser = ConfigFileParser(fileName: fileName, resolutionRetries: resolutionRetries)
+    scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+  }
+
+  deinit {
+    wipe(UnsafeMutableRawBufferPointer(start: scratch, count: used))
+    scratch.deallocate()
+  }
+
+  /// Reads the next bytes of the file; each line is processed once its newline arrives.
+  public func feed(
+    _ chunk: UnsafeBufferPointer<UInt8>, warn: (ConfigWarning) -> Void
+  ) throws(ConfigFileError) {
+    guard !failed, let base = chunk.baseAddress else { return }
+    let count = chunk.count
+    var start = 0
+    while start < count {
+      // memchr finds line ends far faster than a generic firstIndex(of:).
+      let newline = memchr(base + start, 0x0a, count - start).map {
+        UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base
+      }
+      let end = newline ?? count
+      strip(UnsafeBufferPointer(start: base + start, count: end - start))
+      guard newline != nil else { return }
+      try endLine(warn: warn)
+      start = end + 1
+    }
+  }
+
+  /// Processes a last line without a newline and returns the file, or the first error
+  /// (the missing `PublicKey` of a peer is found here).
+  public func finish(warn: (ConfigWarning) -> Void) throws(ConfigFileError) -> ConfigFile {
+    if length > 0 { try endLine(warn: warn) }
+    return try parser.finish()
+  }
+
+  private func strip(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard !stopped else { return }
+    if length + bytes.count > capacity { grow(to: length + bytes.count) }
+    var n = length
+    for c in bytes {
+      if c == 0 || c == UInt8(ascii: "#") {
+        stopped = true
+        break
+      }
+      if !isSpace(c) {
+        scratch[n] = c
+        n += 1
+      }
+    }
+    length = n
+    used = max(used, n)
+  }
+
+  /// Room for `needed` bytes; the old buffer (key text) is wiped before it is freed.
+  private func grow(to needed: Int) {
+    let bigger = max(needed, capacity * 2)
+    let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+    fresh.update(from: scratch, count: length)
+    wipe(UnsafeMutableRawBufferPointer(start: scratch, count: used))
+    scratch.deallocate()
+    scratch = fresh
+    capacity = bigger
+  }
+
+  private func endLine(warn: (ConfigWarning) -> Void) throws(ConfigFileError) {
+    lineNumber += 1
+    let n = length
+    length = 0
+    stopped = false
+    guard n > 0 else { return }
+    do {
+      try parser.process(UnsafeBufferPointer(start: scratch, count: n), number: lineNumber, warn: warn)
+    } catch {
+      failed = true
+      throw ConfigFileError(fileName: parser.fileName, line: lineNumber, error: error)
+    }
   }
 }
 
@@ -65,61 +164,7 @@ struct ConfigFileParser {
     self.resolutionRetries = resolutionRetries
   }
 
-  /// Reads every line of `text`. Each line is stripped into one scratch buffer, reused
-  /// from line to line and wiped when done (it holds key text): no allocation per line.
-  mutating func read(
-    _ text: UnsafeBufferPointer<UInt8>, warn: (ConfigWarning) -> Void
-  ) throws(ConfigFileError) {
-    guard let base = text.baseAddress else { return }
-    let count = text.count
-    var capacity = 256
-    var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-    var used = 0
-    defer {
-      wipe(UnsafeMutableRawBufferPointer(start: scratch, count: used))
-      scratch.deallocate()
-    }
-    var lineNumber = 0
-    var start = 0
-    while start < count {
-      // memchr finds line ends far faster than a generic firstIndex(of:).
-      let end = memchr(base + start, 0x0a, count - start).map {
-        UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base
-      } ?? count
-      lineNumber += 1
-      if end - start > capacity {
-        wipe(UnsafeMutableRawBufferPointer(start: scratch, count: used))
-        scratch.deallocate()
-        used = 0
-        capacity = end - start
-        scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-      }
-      // C sees the line up to its first NUL; the comment runs from the first '#'; every
-      // whitespace character is deleted.
-      var n = 0
-      var i = start
-      while i < end {
-        let c = base[i]
-        if c == 0 || c == UInt8(ascii: "#") { break }
-        if !isSpace(c) {
-          scratch[n] = c
-          n += 1
-        }
-        i += 1
-      }
-      used = max(used, n)
-      if n > 0 {
-        do {
-          try process(UnsafeBufferPointer(start: scratch, count: n), number: lineNumber, warn: warn)
-        } catch {
-          throw ConfigFileError(fileName: fileName, line: lineNumber, error: error)
-        }
-      }
-      start = end + 1
-    }
-  }
-
-  private mutating func process(
+  mutating func process(
     _ line: UnsafeBufferPointer<UInt8>, number: Int, warn: (ConfigWarning) -> Void
   ) throws(ConfigError) {
     if equalsIgnoringCase(line, "[Interface]") {

@@ -47,4 +47,35 @@ public enum ConfigFileReader {
     }
     return .success(bytes)
   }
+
+  /// Hands the file to `body` 64 KiB at a time, as it is read, so it is never held whole
+  /// (`setconf` parses while it reads); `body` returns false to stop early. The same cap
+  /// and errors as `read`. The chunk buffer is wiped before it is freed.
+  public static func forEachChunk(
+    _ path: String, maxSize: Int = maxSize, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+  ) -> Result<Void, ReadError> {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return .failure(.system(Errno.current)) }
+    defer { close(fd) }
+    var st = stat()
+    let isRegular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    if isRegular && st.st_size > maxSize { return .failure(.tooLarge) }
+    let size = 1 << 16
+    let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+    var used = 0
+    defer {
+      wipe(UnsafeMutableRawBufferPointer(start: chunk, count: used))
+      chunk.deallocate()
+    }
+    var total = 0
+    while true {
+      let n = Glibc.read(fd, chunk, size)
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { return .success(()) }
+      used = max(used, n)
+      total += n
+      if total > maxSize { return .failure(.tooLarge) }
+      if !body(UnsafeBufferPointer(start: chunk, count: n)) { return .success(()) }
+    }
+  }
 }

@@ -109,9 +109,12 @@ func runPiped(_ words: [String], input: [UInt8] = [], backend: FakeBackend = Fak
     let r = runPiped(["setconf", "wg0", path], backend: backend)
     #expect(r.status == 0)
     #expect(backend.applied.last?.1.privateKey == Fixtures.priv)
-    // The read chunk and the file's text as parsed, each zeroed whole in place.
+    // The read chunk, zeroed whole in place: the file is parsed as it is read, never held
+    // whole anywhere else.
     let whole = r.log.wipedRegions(holding: Array(config.utf8))
-    #expect(whole.filter { $0.bytes.count == config.utf8.count }.count == 2)
+    #expect(whole.filter { $0.bytes.count == config.utf8.count }.count == 1)
+    // The parser's line buffer, last holding the stripped PresharedKey line.
+    #expect(!r.log.wipedRegions(holding: Array("PresharedKey=\(Fixtures.psk.base64)".utf8)).isEmpty)
     // The parsed keys too (the file's and the change's; the fake backend keeps its copy).
     #expect(r.log.wipedRegions(holding: Fixtures.priv.bytes).contains { $0.bytes.count == 32 })
     #expect(r.log.wipedRegions(holding: Fixtures.psk.bytes).contains { $0.bytes.count == 32 })
