@@ -46,11 +46,13 @@ extension ConfigFile {
       return a.index < b.index
     }
 
+    // Collected in ascending order and reversed once (inserting each at the front was
+    // quadratic: a tenth of 10,000 peers removed moved ~75 MB).
     var removals: [PeerChange] = []
     for (i, entry) in all.enumerated() where !entry.fromFile {
       let next = i + 1 < all.count ? all[i + 1] : nil
       guard let next, next.fromFile, next.key == entry.key else {
-        removals.insert(PeerChange(publicKey: entry.key, remove: true), at: 0)
+        removals.append(PeerChange(publicKey: entry.key, remove: true))
         continue
       }
       let live = runtime.peers[entry.index]
@@ -61,6 +63,7 @@ extension ConfigFile {
         change.peers[next.index].persistentKeepalive = 0
       }
     }
+    removals.reverse()
     change.peers = removals + change.peers
     return change
   }

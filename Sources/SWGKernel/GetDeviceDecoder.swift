@@ -80,6 +80,7 @@ public struct DeviceDumpAssembler {
       case .protocolVersion: peer.protocolVersion = try a.value(.protocolVersion)
       case .allowedIPs:
         var list = a.elements(.allowedIPs)
+        if allowedIPs.isEmpty { allowedIPs.reserveCapacity(4) }
         while var ip = try list.next() {
           allowedIPs.append(try Self.allowedIP(&ip))
         }
