@@ -44,10 +44,16 @@ public final class NetlinkConnection {
     if result.interrupted { throw .dumpInterrupted }
   }
 
-  /// Sends `messages` (NLM_F_ACK added to each), up to `perDatagram` in one datagram, and
-  /// reads until every one is answered; returns one result per message, in order. A
-  /// refused request does not stop the others: the kernel handles each on its own. Data
-  /// messages go to `onReply` with the index of the request they answer.
+  /// Sends `messages`, up to `perDatagram` in one datagram, and reads until every one is
+  /// answered; returns one result per message, in order. A refused request does not stop
+  /// the others: the kernel handles each on its own. Data messages go to `onReply` with the
+  /// index of the request they answer.
+  ///
+  /// Only the last message of a datagram carries NLM_F_ACK. The kernel handles a
+  /// datagram's messages in order, inside the send, and answers every failure whether or
+  /// not it asked for an ACK; so once the last one is answered, each earlier one without
+  /// an error of its own (matched by sequence number) succeeded. Thousands of requests
+  /// then cost a send and a receive or two per datagram, not a receive each.
   ///
   /// Meant for requests answered by an ACK or an error (NEW/DEL), or by one data message
   /// (a GET of one object). A dump answers in many datagrams read later: send it alone.
@@ -80,12 +86,11 @@ public final class NetlinkConnection {
       try transport.send(datagram)
       broken = true
       var answered = [Bool](repeating: false, count: count)
-      var pending = count
-      while pending > 0 {
+      while !answered[count - 1] {
         var incoming = try transport.receive()
         defer { wipeBytes(&incoming) }
         try read(
-          incoming, first: first, count: count, answered: &answered, pending: &pending,
+          incoming, first: first, count: count, answered: &answered,
           results: &results[start..<(start + count)]
         ) { (offset, reply) throws(NetlinkError) in
           guard handlerError == nil else { return }
@@ -101,22 +106,23 @@ public final class NetlinkConnection {
   }
 
   /// One datagram of requests: each numbered in turn, our port left 0 for the kernel to
-  /// fill, NLM_F_ACK set.
+  /// fill, NLM_F_ACK on the last one only.
   private func stamped(_ messages: ArraySlice<NetlinkMessage>) -> [UInt8] {
     var total = 0
     for m in messages { total += AttributeHeader.align(m.bytes.count) }
     var datagram: [UInt8] = []
     datagram.reserveCapacity(total)
-    for m in messages {
+    for (i, m) in zip(messages.indices, messages) {
       sequence &+= 1
       let at = datagram.count
       datagram += m.bytes
       while datagram.count % 4 != 0 { datagram.append(0) }
       guard m.bytes.count >= MessageHeader.size else { continue }
+      let ack = i == messages.endIndex - 1
       datagram.withUnsafeMutableBytes { raw in
-        let flags = (raw.loadUnaligned(fromByteOffset: at + 6, as: UInt16.self))
-          | MessageFlags.ack.rawValue
-        raw.storeBytes(of: flags, toByteOffset: at + 6, as: UInt16.self)
+        var flags = MessageFlags(rawValue: raw.loadUnaligned(fromByteOffset: at + 6, as: UInt16.self))
+        if ack { flags.insert(.ack) } else { flags.remove(.ack) }
+        raw.storeBytes(of: flags.rawValue, toByteOffset: at + 6, as: UInt16.self)
         raw.storeBytes(of: sequence, toByteOffset: at + 8, as: UInt32.self)
         raw.storeBytes(of: UInt32(0), toByteOffset: at + 12, as: UInt32.self)
       }
@@ -124,10 +130,11 @@ public final class NetlinkConnection {
     return datagram
   }
 
-  /// Checks and dispatches the messages of one received datagram. Kept apart so the
-  /// replies (slices of `datagram`) are gone when the caller wipes it.
+  /// Checks and dispatches the messages of one received datagram; stops at the answer to
+  /// the last request. Kept apart so the replies (slices of `datagram`) are gone when the
+  /// caller wipes it.
   private func read(
-    _ datagram: [UInt8], first: UInt32, count: Int, answered: inout [Bool], pending: inout Int,
+    _ datagram: [UInt8], first: UInt32, count: Int, answered: inout [Bool],
     results: inout ArraySlice<RequestResult>,
     deliver: (Int, NetlinkReply) throws(NetlinkError) -> Void
   ) throws(NetlinkError) {
@@ -155,8 +162,7 @@ public final class NetlinkConnection {
       case MessageHeader.error, MessageHeader.done:
         results[index].error = try reply.kernelError()
         answered[offset] = true
-        pending -= 1
-        if pending == 0 { return }
+        if offset == count - 1 { return }
       case MessageHeader.overrun:
         throw .malformed("NLMSG_OVERRUN")
       default:

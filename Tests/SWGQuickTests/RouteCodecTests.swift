@@ -213,12 +213,14 @@ import Testing
 
   // MARK: the socket over a scripted kernel
 
-  /// A "kernel" that answers each request in a datagram with its own ACK datagram: the
-  /// error `refuse` returns for its index (counting from the first request), with
-  /// "File exists" as extended-ack text for EEXIST, echoing only the header (capped).
+  /// A "kernel" that handles the requests of a datagram in order, as rtnetlink does: each
+  /// answer in a datagram of its own, sent for a failure (the error `refuse` returns for
+  /// the request's index, "File exists" as extended-ack text for EEXIST) or when the
+  /// request asked for an ACK; only the request's header is echoed (capped).
   final class FakeRouteKernel: NetlinkTransport {
     let portID: UInt32 = 99
     var datagramsSent = 0
+    var answersSent = 0
     var requests: [[UInt8]] = []
     var queue: [[UInt8]] = []
     let refuse: (Int) -> Int32
@@ -234,6 +236,11 @@ import Testing
         let request = Array(bytes[offset..<(offset + length)])
         let code = refuse(requests.count)
         requests.append(request)
+        let flags16 = UInt16(hostEndianBytes: bytes[...], at: offset + 6) ?? 0
+        guard code != 0 || flags16 & 0x04 != 0 else {
+          offset += (length + 3) & ~3
+          continue
+        }
         var payload = Int32(-code).hostEndianBytes + request.prefix(16)
         var flags: UInt16 = 0x100  // NLM_F_CAPPED
         if code == EEXIST {
@@ -246,6 +253,7 @@ import Testing
         var reply = UInt32(16 + payload.count).hostEndianBytes + UInt16(2).hostEndianBytes
         reply += flags.hostEndianBytes + seq.hostEndianBytes + portID.hostEndianBytes + payload
         queue.append(reply)
+        answersSent += 1
         offset += (length + 3) & ~3
       }
     }
@@ -266,6 +274,7 @@ import Testing
     }
     let results = try socket.perform(requests)
     #expect(kernel.datagramsSent == 40)  // ceil(10,001 / 256)
+    #expect(kernel.answersSent == 40 + 10)  // an ACK per datagram, and the ten refusals
     #expect(results.count == 10_001)
     #expect(results.indices.filter { results[$0] != nil } == Array(stride(from: 999, to: 10_001, by: 1000)))
     #expect(results[999] == RouteNetlinkError(code: EEXIST, message: "File exists"))
@@ -274,6 +283,9 @@ import Testing
     #expect(kernel.requests[42].dropFirst(16) == requests[42].message.bytes.dropFirst(16))
     let numbers = kernel.requests.map { UInt32(hostEndianBytes: $0[...], at: 8) ?? 0 }
     #expect(numbers == (1...10_001).map { UInt32($0) })
+    // NLM_F_ACK on the last request of each datagram only.
+    let acked = kernel.requests.indices.filter { (UInt16(hostEndianBytes: kernel.requests[$0][...], at: 6) ?? 0) & 4 != 0 }
+    #expect(acked == Array(stride(from: 255, to: 10_001, by: 256)) + [10_000])
   }
 
   @Test func errorTextsNameTheKernelsReason() throws {
