@@ -1,18 +1,23 @@
 // Zeroing memory that held secrets: private and preshared keys and their base64/hex text.
 //
-// Key hygiene, what swg wipes and what it cannot:
-// - Wiped (explicit_bzero, which the compiler may not drop as a dead store): key files as
-//   read (`set private-key FILE`), genkey/genpsk/pubkey's input and output buffers,
-//   configuration files as read and kept while parsed (setconf/addconf/syncconf), the UAPI
-//   request text sent to a daemon and the reply buffers read from it, the netlink SET
-//   messages once sent, the output buffer of show/showconf after each write, and a Key's
-//   own bytes where its last holder ends (`Key.wipe()`).
-// - Not wipeable: `Key` is a copyable 32-byte value, so Swift may leave copies in registers,
-//   on the stack and in other values (Device, DeviceChange, dictionaries); a `String` made
-//   from a key (`Key.base64`, `Key.hex`, interpolation) is immutable heap or inline storage
-//   that no API can zero; buffers freed by growth inside the standard library or by other
-//   modules (see each call site); the kernel's and the daemon's own copies, and the page
-//   cache of a key file.
+// Key hygiene, what swg wipes (explicit_bzero, a store the optimiser may not drop):
+// - key files as read (`set private-key FILE`, `preshared-key FILE`);
+// - genkey/genpsk/pubkey: the key's text, the input read after it, the Key value;
+// - setconf/addconf/syncconf: the file as read (and every buffer it grew through), the
+//   parsed keys in the ConfigFile and the DeviceChange, the device read for syncconf;
+// - the UAPI request text (after each chunk is sent), the reply buffer and a partial line
+//   carried between reads; the netlink SET messages once sent (NetlinkConnection wipes its
+//   own datagrams); a device's peer list outgrown while a GET reply is decoded;
+// - show/showconf: the key text (made in wiped scratch, no String), the output buffer after
+//   each write, and the device's keys once printed.
+// What it cannot wipe:
+// - copies of `Key` values: it is a copyable 32-byte struct, so Swift leaves copies in
+//   registers, stack slots and temporaries that no code can reach;
+// - `String`s made from keys (`Key.base64`, `Key.hex`, interpolation, error texts that echo
+//   a malformed key as wg does): immutable storage no API can zero;
+// - storage freed by growth inside code that does not use these helpers (e.g. an
+//   `Array.append` that reallocates), and the spare capacity past a buffer's count;
+// - the kernel's, the daemon's and the page cache's own copies, and swapped-out pages.
 import Glibc
 
 /// Zeroes `buffer` in a way the optimiser may not remove.
