@@ -20,32 +20,27 @@ public enum ConfigFileReader {
   /// regular file over `maxSize` is refused from its size alone; a pipe once it has sent
   /// that much. The text may hold private keys: wipe it (`wipe(&bytes)`) once parsed.
   public static func read(_ path: String, maxSize: Int = maxSize) -> Result<[UInt8], ReadError> {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return .failure(.system(Errno.current)) }
-    defer { close(fd) }
-    var st = stat()
-    let isRegular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-    if isRegular && st.st_size > maxSize { return .failure(.tooLarge) }
     // The text holds PrivateKey and PresharedKey: every buffer it passes through is zeroed
     // before it is freed (the caller wipes the result once parsed).
     var bytes: [UInt8] = []
-    if isRegular && st.st_size > 0 { bytes.reserveCapacity(Int(st.st_size)) }
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    var chunkUsed = 0
-    defer { wipe(&chunk, prefix: chunkUsed) }
-    while true {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 { break }
-      chunkUsed = max(chunkUsed, n)
-      if bytes.count + n > maxSize {
-        wipe(&bytes)
-        return .failure(.tooLarge)
-      }
-      // A pipe, or a file that grew since fstat: growing must not leave a copy behind.
-      chunk.withUnsafeBytes { appendWipingOldStorage(&bytes, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+    if let size = regularFileSize(path), size <= maxSize { bytes.reserveCapacity(size) }
+    let result = forEachChunk(path, maxSize: maxSize) { chunk in
+      // A pipe, or a file that grew since: growing must not leave a copy behind.
+      appendWipingOldStorage(&bytes, UnsafeRawBufferPointer(chunk))
+      return true
     }
-    return .success(bytes)
+    switch result {
+    case .success: return .success(bytes)
+    case .failure(let e):
+      wipe(&bytes)
+      return .failure(e)
+    }
+  }
+
+  private static func regularFileSize(_ path: String) -> Int? {
+    var st = stat()
+    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
+    return Int(st.st_size)
   }
 
   /// Hands the file to `body` 64 KiB at a time, as it is read, so it is never held whole
