@@ -93,7 +93,9 @@ enum ConstantTimeCoding {
   }
 
   /// Writes 32 bytes as 44 characters of base64 into `out` (at least 44 bytes).
-  static func encodeBase64Key(_ key: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+  static func encodeBase64Key(
+    _ key: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer
+  ) {
     guard key.count == 32, out.count >= base64Length else { return }
     var o = 0
     var i = 0

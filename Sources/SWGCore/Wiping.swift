@@ -46,7 +46,9 @@ public func wipe(_ bytes: inout [UInt8], prefix: Int = .max) {
 public func wipeSharedStorage(of bytes: [UInt8]) {
   bytes.withUnsafeBytes { raw in
     guard let base = raw.baseAddress, raw.count > 0 else { return }
-    wipe(UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(mutating: base), count: raw.count))
+    wipe(
+      UnsafeMutableRawBufferPointer(
+        start: UnsafeMutableRawPointer(mutating: base), count: raw.count))
   }
 }
 

@@ -80,8 +80,9 @@ public struct KernelBackend: WireGuardBackend {
   ) throws(NetlinkError) {
     let messages = try SetDeviceEncoder.messages(
       for: change, interface: name, familyID: family, limit: messageLimit)
-    // They hold the private and preshared keys; NetlinkMessage gives no mutable access, and
-    // nothing else holds these buffers once sent.
+    // They hold the private and preshared keys: zeroed once sent, when nothing else holds
+    // them (the connection wipes its own datagram copies). Through SWGCore's wipe rather
+    // than NetlinkMessage.wipe(), so tests observe it.
     defer { for message in messages { wipeSharedStorage(of: message.bytes) } }
     for message in messages {
       try connection.request(message)

@@ -82,7 +82,10 @@ func runPiped(_ words: [String], input: [UInt8] = [], backend: FakeBackend = Fak
     #expect(r.log.wipedRegions(holding: Fixtures.psk.bytes).contains { $0.bytes.count == 32 })
   }
 
-  @Test(arguments: [["show", "wg0", "private-key"], ["show", "all", "dump"], ["show", "wg0", "--json", "--show-keys"]])
+  @Test(arguments: [
+    ["show", "wg0", "private-key"], ["show", "all", "dump"],
+    ["show", "wg0", "--json", "--show-keys"],
+  ])
   func showWipesTheDeviceOncePrinted(_ words: [String]) throws {
     var device = Device(name: "wg0")
     device.privateKey = Fixtures.priv
@@ -99,7 +102,8 @@ func runPiped(_ words: [String], input: [UInt8] = [], backend: FakeBackend = Fak
   }
 
   @Test func setconfWipesTheConfigurationText() throws {
-    let config = "[Interface]\nPrivateKey = \(Fixtures.priv.base64)\n[Peer]\nPublicKey = \(Fixtures.xtib.base64)\nPresharedKey = \(Fixtures.psk.base64)\n"
+    let config =
+      "[Interface]\nPrivateKey = \(Fixtures.priv.base64)\n[Peer]\nPublicKey = \(Fixtures.xtib.base64)\nPresharedKey = \(Fixtures.psk.base64)\n"
     let path = "/tmp/swg-cli-hygiene-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).conf"
     let fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
     _ = Array(config.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

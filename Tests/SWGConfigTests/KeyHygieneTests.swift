@@ -64,7 +64,8 @@ import Testing
   @Test func configFromAPipeLeavesNoUnwipedGrowthBehind() throws {
     let key = Key.generatePrivate()
     // Over one 64 KiB read, so the buffer grows while the key is in it.
-    let config = "[Interface]\nPrivateKey = \(key.base64)\n" + String(repeating: "# pad\n", count: 40_000)
+    let config =
+      "[Interface]\nPrivateKey = \(key.base64)\n" + String(repeating: "# pad\n", count: 40_000)
     var fds: [Int32] = [0, 0]
     try #require(pipe(&fds) == 0)
     let writeEnd = fds[1]

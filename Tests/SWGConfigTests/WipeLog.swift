@@ -17,10 +17,11 @@ final class WipeLog: @unchecked Sendable {
   /// Runs `body` with every wipe on this task recorded.
   static func observing<R>(_ body: () throws -> R) rethrows -> (R, WipeLog) {
     let log = WipeLog()
-    let result = try WipeObserver.$current.withValue({ raw, stage in
+    let observer: WipeObserver.Observer = { raw, stage in
       let e = Event(address: UInt(bitPattern: raw.baseAddress), bytes: Array(raw), stage: stage)
       log.lock.withLock { log.storage.append(e) }
-    }) { try body() }
+    }
+    let result = try WipeObserver.$current.withValue(observer, operation: body)
     return (result, log)
   }
 

@@ -17,10 +17,11 @@ final class WipeLog: @unchecked Sendable {
   /// Runs `body` with every wipe on this task recorded.
   static func observing<R>(_ body: () throws -> R) rethrows -> (R, WipeLog) {
     let log = WipeLog()
-    let result = try WipeObserver.$current.withValue({ raw, stage in
+    let observer: WipeObserver.Observer = { raw, stage in
       let e = Event(address: UInt(bitPattern: raw.baseAddress), bytes: Array(raw), stage: stage)
       log.lock.withLock { log.storage.append(e) }
-    }) { try body() }
+    }
+    let result = try WipeObserver.$current.withValue(observer, operation: body)
     return (result, log)
   }
 
@@ -176,7 +177,8 @@ final class WipeLog: @unchecked Sendable {
     var plain: [PeerChange] = []
     var wipedPSKs = 0
     for (i, psk) in psks.enumerated() {
-      let peer = PeerChange(publicKey: Key.generatePreshared(), presharedKey: i % 3 == 0 ? nil : psk)
+      let peer = PeerChange(
+        publicKey: Key.generatePreshared(), presharedKey: i % 3 == 0 ? nil : psk)
       plain.append(peer)
       let full = list.count == list.capacity && !list.isEmpty
       let held = list.compactMap(\.presharedKey).map(\.bytes)

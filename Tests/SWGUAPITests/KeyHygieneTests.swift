@@ -13,7 +13,8 @@ import Testing
       privateKey: Key.generatePrivate(), listenPort: 1, replacePeers: true,
       peers: (0..<peers).map { i in
         PeerChange(
-          publicKey: Key.generatePreshared(), updateOnly: true, presharedKey: Key.generatePreshared(),
+          publicKey: Key.generatePreshared(), updateOnly: true,
+          presharedKey: Key.generatePreshared(),
           endpoint: .v6(v6, port: 65535, flowInfo: 0, scopeID: 0), persistentKeepalive: 65535,
           replaceAllowedIPs: true,
           allowedIPs: [AllowedIPChange(AllowedIP(address: .v6(v6), cidr: 128)!, remove: true)])
@@ -92,9 +93,11 @@ import Testing
     }
     defer { daemon.stop() }
     let backend = UAPIBackend(socketDirectory: dir.path, timeout: .seconds(5))
-    let change = DeviceChange(privateKey: key(privHex), peers: [
-      PeerChange(publicKey: key(peer1Hex), presharedKey: key(pskHex))
-    ])
+    let change = DeviceChange(
+      privateKey: key(privHex),
+      peers: [
+        PeerChange(publicKey: key(peer1Hex), presharedKey: key(pskHex))
+      ])
     let (_, log) = try WipeLog.observing { try backend.apply(change, to: "wg0") }
     #expect(request.value == UAPISetWriter.request(for: change))
     #expect(log.wipedRegions(holding: request.value).count == 1)
