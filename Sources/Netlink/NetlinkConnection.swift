@@ -120,7 +120,8 @@ public final class NetlinkConnection {
       guard m.bytes.count >= MessageHeader.size else { continue }
       let ack = i == messages.endIndex - 1
       datagram.withUnsafeMutableBytes { raw in
-        var flags = MessageFlags(rawValue: raw.loadUnaligned(fromByteOffset: at + 6, as: UInt16.self))
+        var flags = MessageFlags(
+          rawValue: raw.loadUnaligned(fromByteOffset: at + 6, as: UInt16.self))
         if ack { flags.insert(.ack) } else { flags.remove(.ack) }
         raw.storeBytes(of: flags.rawValue, toByteOffset: at + 6, as: UInt16.self)
         raw.storeBytes(of: sequence, toByteOffset: at + 8, as: UInt32.self)

@@ -45,8 +45,7 @@ public final class NetlinkSocket: NetlinkTransport {
       protocol: proto, options: NetlinkSocketOptions(receiveBufferSize: receiveBufferSize))
   }
 
-  public init(protocol proto: NetlinkProtocol, options: NetlinkSocketOptions) throws(NetlinkError)
-  {
+  public init(protocol proto: NetlinkProtocol, options: NetlinkSocketOptions) throws(NetlinkError) {
     guard let socket = mnl_socket_open2(proto.rawValue, Int32(SOCK_CLOEXEC.rawValue)) else {
       throw .system(call: "mnl_socket_open", errno: Glibc.errno)
     }

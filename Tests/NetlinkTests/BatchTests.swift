@@ -60,7 +60,9 @@ import Testing
     #expect(datagrams.map(\.count) == [256, 256, 88])
     #expect(datagrams.joined().map(\.seq) == (500..<1100).map { UInt32($0) })
     // NLM_F_ACK on the last message of each datagram only.
-    #expect(datagrams.map { $0.map { $0.flags & 0x04 != 0 } } == [256, 256, 88].map { [Bool](repeating: false, count: $0 - 1) + [true] })
+    #expect(
+      datagrams.map { $0.map { $0.flags & 0x04 != 0 } }
+        == [256, 256, 88].map { [Bool](repeating: false, count: $0 - 1) + [true] })
     for (i, r) in results.enumerated() {
       if i % 100 == 50 {
         #expect(r.error == KernelError(code: ENOENT, message: "no such rule"))
@@ -77,7 +79,10 @@ import Testing
   @Test func dataRepliesGoToTheIndexOfTheirRequest() throws {
     let t = ScriptedTransport(portID: pid) { [self] sent in
       requests(in: sent).flatMap { r in
-        [replyMessage(type: 30, seq: r.seq, pid: pid, payload: [0, 1, 0, 0] + attr(3, le32(r.seq * 10)))]
+        [
+          replyMessage(
+            type: 30, seq: r.seq, pid: pid, payload: [0, 1, 0, 0] + attr(3, le32(r.seq * 10)))
+        ]
           + (r.flags & 0x04 != 0 ? [ack(r.seq)] : [])
       }
     }
@@ -101,11 +106,13 @@ import Testing
       { [self] s in ack(s[0]) + ack(s[1], pid: pid + 1) },
     ]
     for make in cases {
-      let t = ScriptedTransport(portID: pid) { [self] sent in [make(requests(in: sent).map(\.seq))] }
+      let t = ScriptedTransport(portID: pid) { [self] sent in [make(requests(in: sent).map(\.seq))]
+      }
       let c = NetlinkConnection(transport: t)
       #expect(throws: NetlinkError.self) { try c.batch([message(32), message(32)]) }
       // Nothing more is read from a connection left mid-answer.
-      #expect(throws: NetlinkError.unexpectedReply("connection left mid-reply by an earlier error")) {
+      #expect(throws: NetlinkError.unexpectedReply("connection left mid-reply by an earlier error"))
+      {
         try c.batch([message(32)])
       }
     }
@@ -116,7 +123,9 @@ import Testing
       let rs = requests(in: sent)
       return [ack(rs[0].seq &- 3) + ack(rs[0].seq)] + rs.dropFirst().map { ack($0.seq) }
     }
-    let results = try NetlinkConnection(transport: t, firstSequence: 10).batch([message(32), message(32)])
+    let results = try NetlinkConnection(transport: t, firstSequence: 10).batch([
+      message(32), message(32),
+    ])
     #expect(results.count == 2 && results.allSatisfy { $0.error == nil })
   }
 
@@ -129,7 +138,10 @@ import Testing
   // MARK: extended ACK
 
   func errorReply(flags: UInt16, payload: [UInt8], type: UInt16 = 2) throws -> NetlinkReply {
-    try #require(try NetlinkReply.split(replyMessage(type: type, flags: flags, seq: 1, pid: pid, payload: payload)).first)
+    try #require(
+      try NetlinkReply.split(
+        replyMessage(type: type, flags: flags, seq: 1, pid: pid, payload: payload)
+      ).first)
   }
 
   @Test func extendedAckAfterACappedEcho() throws {
@@ -138,7 +150,8 @@ import Testing
       flags: 0x300,
       payload: Int32(-EOPNOTSUPP).hostEndianBytes + echoed + attr(2, le32(32))
         + attr(1, Array("Unknown device type".utf8) + [0]))
-    #expect(try reply.kernelError() == KernelError(code: EOPNOTSUPP, message: "Unknown device type"))
+    #expect(
+      try reply.kernelError() == KernelError(code: EOPNOTSUPP, message: "Unknown device type"))
     #expect(try reply.kernelError()?.description == "Operation not supported (Unknown device type)")
   }
 
@@ -147,13 +160,15 @@ import Testing
     var echoed = replyMessage(type: 16, flags: 5, seq: 1, pid: 0, payload: [1, 2, 3, 4, 5])
     echoed.replaceSubrange(0..<4, with: le32(21))
     let reply = try errorReply(
-      flags: 0x200, payload: Int32(-EEXIST).hostEndianBytes + echoed + attr(1, Array("exists".utf8) + [0]))
+      flags: 0x200,
+      payload: Int32(-EEXIST).hostEndianBytes + echoed + attr(1, Array("exists".utf8) + [0]))
     #expect(try reply.kernelError() == KernelError(code: EEXIST, message: "exists"))
   }
 
   @Test func extendedAckOnDone() throws {
     let reply = try errorReply(
-      flags: 0x202, payload: Int32(-EINVAL).hostEndianBytes + attr(1, Array("bad dump".utf8) + [0]), type: 3)
+      flags: 0x202, payload: Int32(-EINVAL).hostEndianBytes + attr(1, Array("bad dump".utf8) + [0]),
+      type: 3)
     #expect(try reply.kernelError() == KernelError(code: EINVAL, message: "bad dump"))
   }
 
@@ -166,16 +181,20 @@ import Testing
       (0x300, Int32(-EPERM).hostEndianBytes + [0, 0]),  // echo cut short
     ]
     for (flags, payload) in payloads {
-      #expect(try errorReply(flags: flags, payload: payload).kernelError() == KernelError(code: EPERM))
+      #expect(
+        try errorReply(flags: flags, payload: payload).kernelError() == KernelError(code: EPERM))
     }
     // An ACK is success whatever follows it.
-    #expect(try errorReply(flags: 0x300, payload: Int32(0).hostEndianBytes + echoed + attr(1, [65, 0])).kernelError() == nil)
+    #expect(
+      try errorReply(flags: 0x300, payload: Int32(0).hostEndianBytes + echoed + attr(1, [65, 0]))
+        .kernelError() == nil)
   }
 
   @Test func mutatedExtendedAcksNeverTrap() {
     let valid = replyMessage(
       type: 2, flags: 0x200, seq: 1, pid: pid,
-      payload: Int32(-EEXIST).hostEndianBytes + replyMessage(type: 16, seq: 1, pid: 0, payload: [1, 2, 3, 4])
+      payload: Int32(-EEXIST).hostEndianBytes
+        + replyMessage(type: 16, seq: 1, pid: 0, payload: [1, 2, 3, 4])
         + attr(1, Array("File exists".utf8) + [0]) + attr(2, le32(20)))
     var rng = SplitMix(state: 11)
     var parsed = 0
@@ -203,12 +222,16 @@ import Testing
   @Test func realRouteSocketWithExtendedAcks() throws {
     let c = try NetlinkConnection(
       protocol: .route,
-      options: NetlinkSocketOptions(receiveBufferSize: 1 << 17, extendedAck: true, kernelReceiveBuffer: 4 << 20))
+      options: NetlinkSocketOptions(
+        receiveBufferSize: 1 << 17, extendedAck: true, kernelReceiveBuffer: 4 << 20))
     // Two link lookups in one datagram: lo by index, then an index that cannot exist.
     var names: [Int: String] = [:]
-    let results = try c.batch([1, 0x7fff_fff0].map { (index: Int32) in
-      NetlinkMessage(type: 18, flags: [.request], payload: InterfaceInfoHeader(index: index).bytes)
-    }) { (i, reply) throws(NetlinkError) in
+    let results = try c.batch(
+      [1, 0x7fff_fff0].map { (index: Int32) in
+        NetlinkMessage(
+          type: 18, flags: [.request], payload: InterfaceInfoHeader(index: index).bytes)
+      }
+    ) { (i, reply) throws(NetlinkError) in
       if let link = try LinkDump.link(in: reply) { names[i] = link.name }
     }
     #expect(names == [0: "lo"])

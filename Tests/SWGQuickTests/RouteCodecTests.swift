@@ -57,7 +57,8 @@ import Testing
   }
 
   @Test func ruleAddNotFwmark() {
-    let r = RouteRequest.addRule(family: RouteFamily.inet, table: 51820, fwmark: 51820, invert: true)
+    let r = RouteRequest.addRule(
+      family: RouteFamily.inet, table: 51820, fwmark: 51820, invert: true)
     let expected: String = [
       "2c000000", "2000", "0506", "02000000", "00000000",  // RTM_NEWRULE, 44 bytes, seq 2
       "0200000000000001", "02000000",  // fib_rule_hdr: AF_INET, table in attr, FR_ACT_TO_TBL, FIB_RULE_INVERT
@@ -130,7 +131,9 @@ import Testing
 
   // MARK: replies
 
-  private func message(type: UInt16, flags: UInt16 = 0, seq: UInt32 = 0, pid: UInt32 = 0, body: [UInt8])
+  private func message(
+    type: UInt16, flags: UInt16 = 0, seq: UInt32 = 0, pid: UInt32 = 0, body: [UInt8]
+  )
     -> [UInt8]
   {
     var out = UInt32(16 + body.count).hostEndianBytes
@@ -146,10 +149,12 @@ import Testing
     w.put(.destination, [10, 1, 0, 0])
     w.put(.outputInterface, 4)
     w.nested(.metrics) { m in m.put(.mtu, 1400) }
-    let header = RouteHeader(family: 2, destinationLength: 16, table: 0, proto: 3, scope: 253, type: 1)
+    let header = RouteHeader(
+      family: 2, destinationLength: 16, table: 0, proto: 3, scope: 253, type: 1)
     let replies = try split(message(type: 24, body: header.bytes + w.bytes))
     let route = try #require(replies.first.flatMap(RouteEntry.init))
-    #expect(route.table == 51820 && route.destination == [10, 1, 0, 0] && route.destinationLength == 16)
+    #expect(
+      route.table == 51820 && route.destination == [10, 1, 0, 0] && route.destinationLength == 16)
     #expect(route.outputInterface == 4 && route.mtu == 1400 && route.scope == 253)
   }
 
@@ -168,7 +173,8 @@ import Testing
     address.put(.local, [10, 0, 0, 1])
     let header = AddressHeader(family: 2, prefixLength: 24, index: 7)
     let a = try #require(
-      try split(message(type: 20, body: header.bytes + address.bytes)).first.flatMap(AddressEntry.init))
+      try split(message(type: 20, body: header.bytes + address.bytes)).first.flatMap(
+        AddressEntry.init))
     #expect(a.address == [10, 0, 0, 1] && a.prefixLength == 24 && a.index == 7)
     // No address attribute at all: nothing to report.
     #expect(try split(message(type: 20, body: header.bytes)).compactMap(AddressEntry.init).isEmpty)
@@ -178,8 +184,10 @@ import Testing
     rule.put(.fwmark, 51820)
     rule.put(.table, 51820)
     let r = try #require(
-      try split(message(type: 32, body: RuleHeader(family: 2, action: 1, flags: 2).bytes + rule.bytes))
-        .first.flatMap(RuleEntry.init))
+      try split(
+        message(type: 32, body: RuleHeader(family: 2, action: 1, flags: 2).bytes + rule.bytes)
+      )
+      .first.flatMap(RuleEntry.init))
     #expect(r.inverted && r.fwmark == 51820 && r.table == 51820 && r.priority == 32765)
     #expect(r.suppressPrefixLength == nil)
   }
@@ -205,7 +213,8 @@ import Testing
     // Short family headers give nil, not a crash.
     #expect(try split(message(type: 24, body: [2, 0, 0, 0])).compactMap(RouteEntry.init).isEmpty)
     #expect(try split(message(type: 16, body: [0, 0, 0, 0])).compactMap(LinkEntry.init).isEmpty)
-    #expect(try split(message(type: 20, body: [2, 24, 0, 0])).compactMap(AddressEntry.init).isEmpty)
+    #expect(
+      try split(message(type: 20, body: [2, 24, 0, 0])).compactMap(AddressEntry.init).isEmpty)
     #expect(try split(message(type: 32, body: [2, 0, 0, 0])).compactMap(RuleEntry.init).isEmpty)
     // Another message type is not an entry.
     #expect(try split(good).compactMap(LinkEntry.init).isEmpty)
@@ -268,7 +277,10 @@ import Testing
     let kernel = FakeRouteKernel { $0 % 1000 == 999 ? EEXIST : 0 }
     let socket = RouteSocket(connection: NetlinkConnection(transport: kernel, firstSequence: 1))
     let requests = (0..<10_001).map { (i: Int) -> RouteRequest in
-      let address: [UInt8] = [10, UInt8(truncatingIfNeeded: i >> 16), UInt8(truncatingIfNeeded: i >> 8), UInt8(truncatingIfNeeded: i)]
+      let address: [UInt8] = [
+        10, UInt8(truncatingIfNeeded: i >> 16), UInt8(truncatingIfNeeded: i >> 8),
+        UInt8(truncatingIfNeeded: i),
+      ]
       return RouteRequest.addRoute(
         family: RouteFamily.inet, destination: address, prefixLength: 32, outputInterface: 5)
     }
@@ -276,7 +288,9 @@ import Testing
     #expect(kernel.datagramsSent == 40)  // ceil(10,001 / 256)
     #expect(kernel.answersSent == 40 + 10)  // an ACK per datagram, and the ten refusals
     #expect(results.count == 10_001)
-    #expect(results.indices.filter { results[$0] != nil } == Array(stride(from: 999, to: 10_001, by: 1000)))
+    #expect(
+      results.indices.filter { results[$0] != nil }
+        == Array(stride(from: 999, to: 10_001, by: 1000)))
     #expect(results[999] == RouteNetlinkError(code: EEXIST, message: "File exists"))
     // The requests went out unchanged, in order, numbered one after another.
     #expect(kernel.requests.count == 10_001)
@@ -284,7 +298,9 @@ import Testing
     let numbers = kernel.requests.map { UInt32(hostEndianBytes: $0[...], at: 8) ?? 0 }
     #expect(numbers == (1...10_001).map { UInt32($0) })
     // NLM_F_ACK on the last request of each datagram only.
-    let acked = kernel.requests.indices.filter { (UInt16(hostEndianBytes: kernel.requests[$0][...], at: 6) ?? 0) & 4 != 0 }
+    let acked = kernel.requests.indices.filter {
+      (UInt16(hostEndianBytes: kernel.requests[$0][...], at: 6) ?? 0) & 4 != 0
+    }
     #expect(acked == Array(stride(from: 255, to: 10_001, by: 256)) + [10_000])
   }
 
@@ -295,7 +311,8 @@ import Testing
       .addAddress(index: 3, family: RouteFamily.inet, address: [10, 0, 0, 1], prefixLength: 24),
       .addRule(family: RouteFamily.inet, table: 51820, fwmark: 51820, invert: true),
     ])
-    #expect(results.map { $0?.description } == ["File exists (File exists)", "Operation not permitted"])
+    #expect(
+      results.map { $0?.description } == ["File exists (File exists)", "Operation not permitted"])
   }
 
   @Test func queryCopiesRepliesAndReportsTheKernelsError() throws {

@@ -5,10 +5,18 @@
 
 /// rtnetlink message types used by swg-quick.
 public enum RouteMessageType: UInt16, Sendable {
-  case newLink = 16, deleteLink = 17, getLink = 18
-  case newAddress = 20, deleteAddress = 21, getAddress = 22
-  case newRoute = 24, deleteRoute = 25, getRoute = 26
-  case newRule = 32, deleteRule = 33, getRule = 34
+  case newLink = 16
+  case deleteLink = 17
+  case getLink = 18
+  case newAddress = 20
+  case deleteAddress = 21
+  case getAddress = 22
+  case newRoute = 24
+  case deleteRoute = 25
+  case getRoute = 26
+  case newRule = 32
+  case deleteRule = 33
+  case getRule = 34
 }
 
 /// An address family number: AF_INET (2) or AF_INET6 (10).

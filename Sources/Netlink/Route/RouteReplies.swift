@@ -18,8 +18,9 @@ public struct LinkEntry: Sendable, Equatable {
     self = entry
   }
 
-  public init(index: Int32, flags: UInt32, name: String = "", mtu: UInt32? = nil, kind: String? = nil)
-  {
+  public init(
+    index: Int32, flags: UInt32, name: String = "", mtu: UInt32? = nil, kind: String? = nil
+  ) {
     self.index = index
     self.flags = flags
     self.name = name

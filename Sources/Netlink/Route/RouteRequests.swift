@@ -132,7 +132,8 @@ public struct RouteRequest: Sendable, Equatable {
 
   /// Every route of a family in every table (`ip route show table all`).
   public static func dumpRoutes(family: UInt8) -> RouteRequest {
-    build(.getRoute, [.request, .dump], header: RouteHeader(family: family).bytes, as: RouteSet.self)
+    build(
+      .getRoute, [.request, .dump], header: RouteHeader(family: family).bytes, as: RouteSet.self)
   }
 
   /// Every address of a family (AF_UNSPEC for all).
