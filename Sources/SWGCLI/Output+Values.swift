@@ -6,7 +6,7 @@ extension Output {
   /// A key as 44 characters of base64 (encoded in wiped scratch, with no String copy).
   @inline(__always)
   public mutating func append(key: Key) {
-    key.withBase64 { bytes.append(contentsOf: $0) }
+    key.appendBase64(to: &bytes)
   }
 
   /// An address as inet_ntop prints it.

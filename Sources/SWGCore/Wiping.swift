@@ -23,7 +23,8 @@ import Glibc
 /// Zeroes `buffer` in a way the optimiser may not remove.
 public func wipe(_ buffer: UnsafeMutableRawBufferPointer) {
   guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-  let observer = WipeObserver.current
+  // A task-local lookup costs more than zeroing a key: only made once a test asked for it.
+  let observer = WipeObserver.isEnabled ? WipeObserver.current : nil
   observer?(UnsafeRawBufferPointer(buffer), .before)
   explicit_bzero(base, buffer.count)
   observer?(UnsafeRawBufferPointer(buffer), .after)
@@ -84,6 +85,9 @@ public enum WipeObserver {
   public enum Stage: Sendable { case before, after }
   public typealias Observer = @Sendable (UnsafeRawBufferPointer, Stage) -> Void
   @TaskLocal public static var current: Observer?
+  /// Set (once, never cleared) by tests before they bind `current`; production leaves it
+  /// false, so a wipe never looks the observer up.
+  @exclusivity(unchecked) nonisolated(unsafe) public static var isEnabled = false
 }
 
 extension Key {
@@ -100,6 +104,19 @@ extension Key {
       defer { SWGCore.wipe(text) }
       withUnsafeBytes { ConstantTimeCoding.encodeBase64Key($0, into: text) }
       return try body(UnsafeRawBufferPointer(text))
+    }
+  }
+
+  /// Appends the key's 44 characters of base64 to `bytes`, through stack scratch that is
+  /// wiped (no String, no heap copy; non-generic, so callers in other modules pay no
+  /// generic dispatch per key).
+  public func appendBase64(to bytes: inout [UInt8]) {
+    var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    Swift.withUnsafeMutableBytes(of: &text) { raw in
+      let t = UnsafeMutableRawBufferPointer(rebasing: raw[0..<ConstantTimeCoding.base64Length])
+      withUnsafeBytes { ConstantTimeCoding.encodeBase64Key($0, into: t) }
+      bytes.append(contentsOf: UnsafeRawBufferPointer(t))
+      SWGCore.wipe(t)
     }
   }
 

@@ -21,6 +21,7 @@ final class WipeLog: @unchecked Sendable {
       let e = Event(address: UInt(bitPattern: raw.baseAddress), bytes: Array(raw), stage: stage)
       log.lock.withLock { log.storage.append(e) }
     }
+    WipeObserver.isEnabled = true
     let result = try WipeObserver.$current.withValue(observer, operation: body)
     return (result, log)
   }
@@ -144,6 +145,10 @@ final class WipeLog: @unchecked Sendable {
       #expect(texts.1 == Array(key.hex.utf8))
       #expect(log.wipedRegions(holding: texts.0).count == 1)
       #expect(log.wipedRegions(holding: texts.1).count == 1)
+      var out: [UInt8] = [1, 2]
+      let (_, appendLog) = WipeLog.observing { key.appendBase64(to: &out) }
+      #expect(out == [1, 2] + texts.0)
+      #expect(appendLog.wipedRegions(holding: texts.0).count == 1)
     }
   }
 

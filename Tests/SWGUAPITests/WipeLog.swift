@@ -21,6 +21,7 @@ final class WipeLog: @unchecked Sendable {
       let e = Event(address: UInt(bitPattern: raw.baseAddress), bytes: Array(raw), stage: stage)
       log.lock.withLock { log.storage.append(e) }
     }
+    WipeObserver.isEnabled = true
     let result = try WipeObserver.$current.withValue(observer, operation: body)
     return (result, log)
   }
