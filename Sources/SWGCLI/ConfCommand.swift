@@ -10,40 +10,10 @@ enum ConfCommand {
       return 1
     }
     // Parsed as it is read, 64 KiB at a time: the file's text (and its keys) is never
-    // held whole, and the parser wipes its line buffer when it ends.
-    let parser = ConfigFileStreamParser(fileName: args[2])
-    var parseError: ConfigFileError?
-    func warn(_ warning: ConfigWarning) {
-      c.stderr.append(contentsOf: warning.message)
-      c.stderr.append(byte: UInt8(ascii: "\n"))
-    }
-    let read = ConfigFileReader.forEachChunk(args[2]) { chunk in
-      do throws(ConfigFileError) {
-        try parser.feed(chunk, warn: warn)
-        return true
-      } catch {
-        parseError = error
-        return false
-      }
-    }
-    var file = ConfigFile()
-    switch read {
-    case .failure(.tooLarge) where parseError == nil:
-      c.error("Configuration file `\(args[2])' is larger than \(ConfigFileReader.maxSize >> 20) MiB; refusing it")
-      return 1
-    case .failure(.system(let e)):
-      c.error("fopen: \(e)")
-      return 1
-    default:
-      do throws(ConfigFileError) {
-        if let parseError { throw parseError }
-        file = try parser.finish(warn: warn)
-      } catch {
-        c.stderr.append(contentsOf: error.wgReportBytes)
-        c.stderr.flush()
-        return 1
-      }
-    }
+    // held whole, and the parser wipes its line buffer when it ends. Parsed in a function of
+    // its own so the parser (and its copy of the peer list) is gone before the keys are
+    // wiped: the list is then zeroed in place, not copied first.
+    guard var file = parse(&c, path: args[2]) else { return 1 }
     let name = SetCommand.interfaceName(args[1])
     var change: DeviceChange
     switch args[0] {
@@ -80,5 +50,41 @@ enum ConfCommand {
       return 1
     }
     return 0
+  }
+
+  /// The configuration at `path`, or nil once the error was reported as wg reports it.
+  static func parse(_ c: inout CommandContext, path: String) -> ConfigFile? {
+    let parser = ConfigFileStreamParser(fileName: path)
+    var parseError: ConfigFileError?
+    func warn(_ warning: ConfigWarning) {
+      c.stderr.append(contentsOf: warning.message)
+      c.stderr.append(byte: UInt8(ascii: "\n"))
+    }
+    let read = ConfigFileReader.forEachChunk(path) { chunk in
+      do throws(ConfigFileError) {
+        try parser.feed(chunk, warn: warn)
+        return true
+      } catch {
+        parseError = error
+        return false
+      }
+    }
+    switch read {
+    case .failure(.tooLarge) where parseError == nil:
+      c.error("Configuration file `\(path)' is larger than \(ConfigFileReader.maxSize >> 20) MiB; refusing it")
+      return nil
+    case .failure(.system(let e)):
+      c.error("fopen: \(e)")
+      return nil
+    default:
+      do throws(ConfigFileError) {
+        if let parseError { throw parseError }
+        return try parser.finish(warn: warn)
+      } catch {
+        c.stderr.append(contentsOf: error.wgReportBytes)
+        c.stderr.flush()
+        return nil
+      }
+    }
   }
 }
