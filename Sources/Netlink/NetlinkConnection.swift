@@ -58,8 +58,9 @@ public final class NetlinkConnection {
   /// Meant for requests answered by an ACK or an error (NEW/DEL), or by one data message
   /// (a GET of one object). A dump answers in many datagrams read later: send it alone.
   ///
-  /// Throws (after reading the batch to its end where it can) when the transport fails, a
-  /// reply is not ours (sequence number or port id) or is malformed, or `onReply` threw.
+  /// Throws when the transport fails or a reply is not ours (sequence number or port id)
+  /// or malformed, which leaves the connection unusable; and, once every request was
+  /// answered, the first error `onReply` threw.
   public func batch(
     _ messages: [NetlinkMessage], perDatagram: Int = 256,
     onReply: (_ index: Int, _ reply: NetlinkReply) throws(NetlinkError) -> Void = { _, _ in }
