@@ -33,12 +33,15 @@ let package = Package(
     .executableTarget(name: "swg", dependencies: ["SWGCLI"]),
     .executableTarget(name: "swg-quick", dependencies: ["SWGQuick"]),
 
-    .testTarget(name: "SWGCoreTests", dependencies: ["SWGCore"]),
-    .testTarget(name: "SWGConfigTests", dependencies: ["SWGConfig"]),
+    // Helpers shared by test targets (not shipped).
+    .target(name: "SWGTestSupport", dependencies: ["SWGCore"], path: "Tests/SWGTestSupport"),
+
+    .testTarget(name: "SWGCoreTests", dependencies: ["SWGCore", "SWGTestSupport"]),
+    .testTarget(name: "SWGConfigTests", dependencies: ["SWGConfig", "SWGTestSupport"]),
     .testTarget(name: "NetlinkTests", dependencies: ["Netlink"]),
-    .testTarget(name: "SWGKernelTests", dependencies: ["SWGKernel", "Netlink"]),
-    .testTarget(name: "SWGUAPITests", dependencies: ["SWGUAPI"]),
-    .testTarget(name: "SWGCLITests", dependencies: ["SWGCLI"]),
+    .testTarget(name: "SWGKernelTests", dependencies: ["SWGKernel", "Netlink", "SWGTestSupport"]),
+    .testTarget(name: "SWGUAPITests", dependencies: ["SWGUAPI", "SWGTestSupport"]),
+    .testTarget(name: "SWGCLITests", dependencies: ["SWGCLI", "SWGTestSupport"]),
     .testTarget(name: "SWGQuickTests", dependencies: ["SWGQuick"]),
     .testTarget(name: "BadInputTests", dependencies: ["SWGCore", "SWGConfig", "SWGUAPI", "Netlink", "SWGKernel"]),
   ],

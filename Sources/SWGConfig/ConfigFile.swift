@@ -173,7 +173,8 @@ struct ConfigFileParser {
     }
     if equalsIgnoringCase(line, "[Peer]") {
       section = .peer
-      file.peers.append(PeerChange(publicKey: .zero, replaceAllowedIPs: true))
+      // Growth copies the peers (their preshared keys): the old storage is zeroed first.
+      appendWipingOldStorage(&file.peers, PeerChange(publicKey: .zero, replaceAllowedIPs: true))
       peerLines.append(number)
       peerHasKey.append(false)
       return

@@ -1,3 +1,4 @@
+import SWGTestSupport
 import Foundation
 import Glibc
 import SWGCore

@@ -1,56 +1,7 @@
 import Foundation
 import SWGCore
+import SWGTestSupport
 import Testing
-
-/// Records what `wipe` saw on this task: each region's bytes before, and after, zeroing.
-final class WipeLog: @unchecked Sendable {
-  struct Event {
-    let address: UInt
-    let bytes: [UInt8]
-    let stage: WipeObserver.Stage
-  }
-  private let lock = NSLock()
-  private var storage: [Event] = []
-
-  var events: [Event] { lock.withLock { storage } }
-
-  /// Runs `body` with every wipe on this task recorded.
-  static func observing<R>(_ body: () throws -> R) rethrows -> (R, WipeLog) {
-    let log = WipeLog()
-    let observer: WipeObserver.Observer = { raw, stage in
-      let e = Event(address: UInt(bitPattern: raw.baseAddress), bytes: Array(raw), stage: stage)
-      log.lock.withLock { log.storage.append(e) }
-    }
-    WipeObserver.isEnabled = true
-    let result = try WipeObserver.$current.withValue(observer, operation: body)
-    return (result, log)
-  }
-
-  /// The regions that held `needle` and were all zeros right after their wipe.
-  func wipedRegions(holding needle: [UInt8]) -> [Event] {
-    let all = events
-    var found: [Event] = []
-    for (i, e) in all.enumerated() where e.stage == .before && contains(e.bytes, needle) {
-      guard i + 1 < all.count else { continue }
-      let after = all[i + 1]
-      if after.stage == .after, after.address == e.address, after.bytes.count == e.bytes.count,
-        after.bytes.allSatisfy({ $0 == 0 })
-      {
-        found.append(e)
-      }
-    }
-    return found
-  }
-
-  func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
-    guard !needle.isEmpty, hay.count >= needle.count else { return false }
-    for start in 0...(hay.count - needle.count)
-    where hay[start..<(start + needle.count)].elementsEqual(needle) {
-      return true
-    }
-    return false
-  }
-}
 
 @Suite struct WipingTests {
   @Test func wipeZeroesRawMemoryInPlace() {

@@ -1,3 +1,4 @@
+import SWGTestSupport
 import Glibc
 import Netlink
 import SWGCore

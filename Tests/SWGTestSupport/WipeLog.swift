@@ -1,21 +1,23 @@
 import Foundation
 import SWGCore
 
-/// Records what `wipe` saw on this task (a copy of SWGCoreTests' helper): each region's
-/// bytes just before, and just after, it was zeroed.
-final class WipeLog: @unchecked Sendable {
-  struct Event {
-    let address: UInt
-    let bytes: [UInt8]
-    let stage: WipeObserver.Stage
+/// Records what `wipe` saw on this task: each region's bytes just before, and just after,
+/// it was zeroed. Shared by the test targets that check key hygiene.
+public final class WipeLog: @unchecked Sendable {
+  public struct Event: Sendable {
+    public let address: UInt
+    public let bytes: [UInt8]
+    public let stage: WipeObserver.Stage
   }
+  public init() {}
+
   private let lock = NSLock()
   private var storage: [Event] = []
 
-  var events: [Event] { lock.withLock { storage } }
+  public var events: [Event] { lock.withLock { storage } }
 
   /// Runs `body` with every wipe on this task recorded.
-  static func observing<R>(_ body: () throws -> R) rethrows -> (R, WipeLog) {
+  public static func observing<R>(_ body: () throws -> R) rethrows -> (R, WipeLog) {
     let log = WipeLog()
     let observer: WipeObserver.Observer = { raw, stage in
       let e = Event(address: UInt(bitPattern: raw.baseAddress), bytes: Array(raw), stage: stage)
@@ -27,7 +29,7 @@ final class WipeLog: @unchecked Sendable {
   }
 
   /// The regions that held `needle` and were all zeros right after their wipe.
-  func wipedRegions(holding needle: [UInt8]) -> [Event] {
+  public func wipedRegions(holding needle: [UInt8]) -> [Event] {
     let all = events
     var found: [Event] = []
     for (i, e) in all.enumerated() where e.stage == .before && WipeLog.contains(e.bytes, needle) {
@@ -42,9 +44,9 @@ final class WipeLog: @unchecked Sendable {
     return found
   }
 
-  func wipedRegions(holding text: String) -> [Event] { wipedRegions(holding: Array(text.utf8)) }
+  public func wipedRegions(holding text: String) -> [Event] { wipedRegions(holding: Array(text.utf8)) }
 
-  static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+  public static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
     guard !needle.isEmpty, hay.count >= needle.count else { return false }
     for start in 0...(hay.count - needle.count)
     where hay[start..<(start + needle.count)].elementsEqual(needle) {
