@@ -14,7 +14,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=${1:-$root/.build-release}
 shift || true
 [[ $scratch = /* ]] || scratch=$root/$scratch
-flags=(-c release --static-swift-stdlib --scratch-path "$scratch")
+# No $ORIGIN run path: nothing is loaded from beside the binary (the Swift libraries are
+# linked in), and the loader stops probing $ORIGIN/glibc-hwcaps/... for every library.
+flags=(-c release --static-swift-stdlib --disable-local-rpath --scratch-path "$scratch")
 # swiftc's static-stdlib link line says -lstdc++; a directory early on the search path
 # whose libstdc++.so is the archive makes the linker take the archive instead.
 archive=$(c++ -print-file-name=libstdc++.a 2>/dev/null || g++ -print-file-name=libstdc++.a 2>/dev/null || true)
