@@ -254,13 +254,17 @@ export PATH=$BASEPATH
 
 # --- 3. SIGINT / SIGTERM during up --------------------------------------------------------
 export PATH="$work/rcbin:$BASEPATH"
-ready=$work/ready
+ready=$work/ready release=$work/release
+# The hook touches $ready, then waits (at most 60 s) for $release: the signal always lands
+# while the hook runs, however long the snapshot in between takes under TCG.
+hook="touch $ready; for i in \$(seq 600); do [ -e $release ] && break; sleep 0.1; done"
 # interrupt NAME SIGNAL TARGET(group|process) CONF RC: starts up in its own session, waits
-# for the hook to touch $ready, checks what is in place, sends the signal, checks rollback.
+# for the hook to touch $ready, checks what is in place, sends the signal (to the process
+# group as Ctrl-C does, or to swg-quick alone), lets the hook end, checks the rollback.
 interrupt() {
   local name=$1 sig=$2 target=$3 conf=$4 want=$5 ifc pid rc i mid
   ifc=$(basename "$conf" .conf)
-  rm -f "$ready"
+  rm -f "$ready" "$release"
   reset_sysctl
   local before
   before=$(snapshot "$ifc")
@@ -270,6 +274,8 @@ interrupt() {
   [[ -e $ready ]] || fail "$name: hook reached" "no $ready"
   mid=$(snapshot "$ifc")
   if [[ $target == group ]]; then kill -s "$sig" -- "-$pid"; else kill -s "$sig" "$pid"; fi
+  sleep 0.5
+  touch "$release"
   wait "$pid"; rc=$?
   expect_eq "$name: exit status" "$want" "$rc"
   grep -qx "swg-quick: interrupted by $sig; undoing what was done" "$work/ti" \
@@ -280,7 +286,7 @@ interrupt() {
 
 c=$(conf wgi0 "Address = 10.84.0.2/32, fd84::2/128
 DNS = 10.84.0.53, corp.example
-PostUp = touch $ready; sleep 5" "PublicKey = $p2
+PostUp = $hook" "PublicKey = $p2
 AllowedIPs = 0.0.0.0/0, ::/0, 10.85.0.0/16
 Endpoint = 127.0.0.1:51900")
 interrupt "SIGINT (Ctrl-C) in PostUp" SIGINT group "$c" 130
@@ -292,7 +298,7 @@ interrupt "SIGTERM to swg-quick alone in PostUp" SIGTERM process "$c" 143
 [[ $MID == *"table ip6 wg-quick-wgi0"* ]] && pass "SIGTERM in PostUp: firewall was in place" || fail "SIGTERM in PostUp: firewall was in place" "$MID"
 
 c=$(conf wgi1 "Address = 10.86.0.2/32
-PreUp = touch $ready; sleep 5" "PublicKey = $p2
+PreUp = $hook" "PublicKey = $p2
 AllowedIPs = 0.0.0.0/0")
 interrupt "SIGINT (Ctrl-C) in PreUp" SIGINT group "$c" 130
 [[ $MID == *"wgi1"* ]] && pass "SIGINT in PreUp: link was in place" || fail "SIGINT in PreUp: link was in place" "$MID"
