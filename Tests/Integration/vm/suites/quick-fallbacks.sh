@@ -13,6 +13,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../lib.sh"
+source "$here/../quick-lib.sh"
 SUITE=quick-fallbacks
 Q=$SWG_QUICK
 [[ -x $Q ]] || { fail "swg-quick binary" "$Q missing"; summary; exit 1; }
@@ -107,16 +108,6 @@ normtrace() {
     | grep -v '^\[#\] sysctl -q net.ipv4.conf.all.src_valid_mark=1$' | sort
 }
 
-# conf NAME BODY-OF-INTERFACE-SECTION PEERS...: writes $work/conf/NAME.conf, mode 0600.
-conf() {
-  local name=$1 iface=$2; shift 2
-  {
-    printf '[Interface]\nPrivateKey = %s\nListenPort = 51820\n%s\n' "$k1" "$iface"
-    for peer in "$@"; do printf '\n[Peer]\n%s\n' "$peer"; done
-  } > "$work/conf/$name.conf"
-  chmod 600 "$work/conf/$name.conf"
-  echo "$work/conf/$name.conf"
-}
 
 marked() { grep -c -- "-m comment --comment \"wg-quick(8) rule for $1\"" || true; }
 

@@ -9,6 +9,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../lib.sh"
+source "$here/../quick-lib.sh"
 SUITE=quick
 Q=$SWG_QUICK
 [[ -x $Q ]] || { fail "swg-quick binary" "$Q missing"; summary; exit 1; }
@@ -92,16 +93,6 @@ compare() {
   expect_eq "$name: swg-quick down after wg-quick up" "$before" "$(snapshot "$ifc")"
 }
 
-# conf NAME BODY-OF-INTERFACE-SECTION PEERS...: writes $work/conf/NAME.conf, mode 0600.
-conf() {
-  local name=$1 iface=$2; shift 2
-  {
-    printf '[Interface]\nPrivateKey = %s\nListenPort = 51820\n%s\n' "$k1" "$iface"
-    for peer in "$@"; do printf '\n[Peer]\n%s\n' "$peer"; done
-  } > "$work/conf/$name.conf"
-  chmod 600 "$work/conf/$name.conf"
-  echo "$work/conf/$name.conf"
-}
 
 peerA="PublicKey = $p2
 AllowedIPs = 10.50.1.0/24, 10.50.2.7/32, fd50:1::/64
