@@ -24,16 +24,10 @@ extension Output {
     IPAddress.v6(a).withText { bytes.append(contentsOf: $0) }
   }
 
-  /// Dotted quad from a host-order value.
+  /// Dotted quad from a host-order value (SWGCore's formatter, shared with the UAPI writer).
   @inline(__always)
   mutating func append(ipv4 value: UInt32) {
-    append(decimal: UInt64(value >> 24))
-    append(byte: 46)
-    append(decimal: UInt64((value >> 16) & 0xff))
-    append(byte: 46)
-    append(decimal: UInt64((value >> 8) & 0xff))
-    append(byte: 46)
-    append(decimal: UInt64(value & 0xff))
+    IPAddress.v4(IPv4Address(value)).withText { bytes.append(contentsOf: $0) }
   }
 
   /// `host:port` or `[v6host]:port`, as getnameinfo(NI_NUMERICHOST|NI_NUMERICSERV) gives it.
