@@ -34,13 +34,14 @@ public struct NestedArrayAttribute<Set: AttributeSet, Element: AttributeSet>: Se
 /// Netlink attribute header flag bits and sizes (`linux/netlink.h`).
 public enum AttributeHeader {
   /// `NLA_HDRLEN`.
-  public static let size = 4
+  /// (Constants as inlinable properties, so the decoder's loop reads no globals.)
+  @inlinable public static var size: Int { 4 }
   /// `NLA_F_NESTED`.
-  public static let nestedFlag: UInt16 = 0x8000
+  @inlinable public static var nestedFlag: UInt16 { 0x8000 }
   /// `NLA_F_NET_BYTEORDER`.
-  public static let networkByteOrderFlag: UInt16 = 0x4000
+  @inlinable public static var networkByteOrderFlag: UInt16 { 0x4000 }
   /// `NLA_TYPE_MASK`.
-  public static let typeMask: UInt16 = 0x3FFF
+  @inlinable public static var typeMask: UInt16 { 0x3FFF }
 
   /// `NLA_ALIGN`: rounds up to a multiple of 4.
   @inlinable public static func align(_ n: Int) -> Int { (n + 3) & ~3 }

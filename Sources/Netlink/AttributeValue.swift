@@ -8,7 +8,7 @@ public protocol AttributeValue {
   /// Appends exactly `attributePayloadCount` bytes.
   func appendAttributePayload(to bytes: inout [UInt8])
   /// Reads a payload; throws `NetlinkError.malformed` when the length is wrong.
-  init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError)
+  init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError)
 }
 
 extension AttributeValue where Self: FixedWidthInteger {
@@ -18,7 +18,7 @@ extension AttributeValue where Self: FixedWidthInteger {
     withUnsafeBytes(of: self) { bytes.append(contentsOf: $0) }
   }
 
-  @inlinable public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  @inlinable public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
     guard let value = Self(hostEndianBytes: payload) else {
       throw .malformed("\(MemoryLayout<Self>.size)-byte attribute has \(payload.count) bytes")
     }
@@ -31,6 +31,19 @@ extension FixedWidthInteger {
   @inlinable public init?(hostEndianBytes bytes: ArraySlice<UInt8>) {
     guard bytes.count == MemoryLayout<Self>.size else { return nil }
     self = bytes.withUnsafeBytes { $0.loadUnaligned(as: Self.self) }
+  }
+
+  /// Reads a host-endian integer from exactly `MemoryLayout<Self>.size` bytes.
+  @inlinable public init?(hostEndianBytes bytes: UnsafeRawBufferPointer) {
+    guard bytes.count == MemoryLayout<Self>.size else { return nil }
+    self = bytes.loadUnaligned(as: Self.self)
+  }
+
+  /// Reads a host-endian integer at `offset` bytes into `bytes`; nil past the end.
+  @inlinable public init?(hostEndianBytes bytes: UnsafeRawBufferPointer, at offset: Int) {
+    let size = MemoryLayout<Self>.size
+    guard offset >= 0, bytes.count >= size, offset <= bytes.count - size else { return nil }
+    self = bytes.loadUnaligned(fromByteOffset: offset, as: Self.self)
   }
 
   /// Reads a host-endian integer at `offset` bytes into `bytes`; nil past the end.
@@ -62,9 +75,9 @@ extension String: AttributeValue {
     bytes.append(0)
   }
 
-  @inlinable public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  @inlinable public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
     let end = payload.firstIndex(of: 0) ?? payload.endIndex
-    self = String(decoding: payload[payload.startIndex..<end], as: UTF8.self)
+    self = String(decoding: UnsafeRawBufferPointer(rebasing: payload[..<end]), as: UTF8.self)
   }
 }
 
@@ -74,7 +87,7 @@ extension Array: AttributeValue where Element == UInt8 {
   @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {
     bytes.append(contentsOf: self)
   }
-  @inlinable public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  @inlinable public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
     self = Array(payload)
   }
 }
@@ -84,7 +97,7 @@ public struct FlagPresent: AttributeValue, Sendable, Equatable {
   @inlinable public init() {}
   @inlinable public var attributePayloadCount: Int { 0 }
   @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {}
-  @inlinable public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  @inlinable public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
     guard payload.isEmpty else { throw .malformed("flag attribute has a payload") }
   }
 }

@@ -81,11 +81,13 @@ extension NetlinkReply {
       }
     }
     guard skip <= payload.count else { return nil }
-    var attributes = AttributeReader<ExtendedAckSet>(payload.dropFirst(skip))
     var message: String?
     do {
-      while let a = try attributes.next() {
-        if case .message = a { message = try a.value(.message) }
+      try Netlink.withAttributes(in: payload.dropFirst(skip), as: ExtendedAckSet.self) {
+        (attributes) throws(NetlinkError) in
+        while let a = try attributes.next() {
+          if case .message = a { message = try a.value(.message) }
+        }
       }
     } catch {
       return message

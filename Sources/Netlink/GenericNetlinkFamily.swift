@@ -37,12 +37,14 @@ public enum GenericNetlink {
 
   /// The family id in a CTRL_CMD_NEWFAMILY reply; nil for a message that has none.
   public static func familyID(in reply: NetlinkReply) throws(NetlinkError) -> UInt16? {
-    var attributes = try reply.attributes(after: GenericHeader.size, as: ControlSet.self)
-    var id: UInt16?
-    while let a = try attributes.next() {
-      if case .familyID = a { id = try a.value(.familyID) }
+    try reply.withAttributes(after: GenericHeader.size, as: ControlSet.self) {
+      (attributes) throws(NetlinkError) -> UInt16? in
+      var id: UInt16?
+      while let a = try attributes.next() {
+        if case .familyID = a { id = try a.value(.familyID) }
+      }
+      return id
     }
-    return id
   }
 
   /// Resolves a family's message type. A family the kernel does not know (ENOENT, and

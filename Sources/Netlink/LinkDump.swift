@@ -51,19 +51,21 @@ public enum LinkDump {
   public static func link(in reply: NetlinkReply) throws(NetlinkError) -> LinkSummary? {
     guard reply.type == newLink else { return nil }
     let header = try InterfaceInfoHeader(payload: reply.payload)
-    var attributes = try reply.attributes(after: InterfaceInfoHeader.size, as: LinkSet.self)
     var link = LinkSummary(index: header.index, name: "")
-    while let a = try attributes.next() {
-      switch a {
-      case .interfaceName:
-        link.name = try a.value(.interfaceName)
-      case .linkInfo:
-        var info = a.nested(.linkInfo)
-        while let i = try info.next() {
-          if case .kind = i { link.kind = try i.value(.kind) }
+    try reply.withAttributes(after: InterfaceInfoHeader.size, as: LinkSet.self) {
+      (attributes) throws(NetlinkError) in
+      while let a = try attributes.next() {
+        switch a {
+        case .interfaceName:
+          link.name = try a.value(.interfaceName)
+        case .linkInfo:
+          var info = a.nested(.linkInfo)
+          while let i = try info.next() {
+            if case .kind = i { link.kind = try i.value(.kind) }
+          }
+        default:
+          break
         }
-      default:
-        break
       }
     }
     return link

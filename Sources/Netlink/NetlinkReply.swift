@@ -85,13 +85,16 @@ public struct NetlinkReply: Sendable {
     return code == Int32.min ? EPROTO : -code
   }
 
-  /// The payload after a fixed family header of `headerSize` bytes, as attributes of `Set`.
-  public func attributes<Set: AttributeSet>(
-    after headerSize: Int, as set: Set.Type = Set.self
-  ) throws(NetlinkError) -> AttributeReader<Set> {
+  /// Runs `body` with a reader over the payload after a fixed family header of
+  /// `headerSize` bytes, as attributes of `Set`; throws when the payload is shorter.
+  @inlinable public func withAttributes<Set: AttributeSet, R>(
+    after headerSize: Int, as set: Set.Type = Set.self,
+    _ body: (inout AttributeReader<Set>) throws(NetlinkError) -> R
+  ) throws(NetlinkError) -> R {
     guard payload.count >= headerSize else {
       throw .malformed("payload shorter than its family header")
     }
-    return AttributeReader(payload.dropFirst(AttributeHeader.align(min(headerSize, payload.count))))
+    let skip = AttributeHeader.align(min(headerSize, payload.count))
+    return try Netlink.withAttributes(in: payload.dropFirst(skip), as: set, body)
   }
 }

@@ -20,12 +20,11 @@ public enum GetDeviceRequest {
 /// Builds one Device from the messages of a GET_DEVICE dump.
 ///
 /// The kernel splits a large device over many messages; a peer whose allowed IPs did not
-/// fit is repeated in the next message with its public key and the rest of its list.
-/// Peers are keyed by public key, so a continued peer is appended to in O(1) whichever
-/// message it continues in.
+/// fit is repeated at the start of the next message with its public key and the rest of
+/// its list. As wg does, a peer with the same public key as the peer just before it is
+/// that peer continued: its allowed IPs are appended there.
 public struct DeviceDumpAssembler {
   public private(set) var device: Device
-  private var peerIndex: [Key: Int] = [:]
 
   /// `name` is used when no message names the device.
   public init(name: String) {
@@ -39,7 +38,14 @@ public struct DeviceDumpAssembler {
 
   public mutating func add(payload: ArraySlice<UInt8>) throws(NetlinkError) {
     _ = try GenericHeader(payload: payload)
-    var attributes = AttributeReader<WGDeviceSet>(payload.dropFirst(GenericHeader.size))
+    try withRawBytes(payload.dropFirst(GenericHeader.size)) { (raw) throws(NetlinkError) in
+      try add(attributes: raw)
+    }
+  }
+
+  /// The attributes of one message, read from borrowed bytes.
+  private mutating func add(attributes raw: UnsafeRawBufferPointer) throws(NetlinkError) {
+    var attributes = AttributeReader<WGDeviceSet>(raw)
     while let a = try attributes.next() {
       switch a {
       case .ifindex: device.ifindex = try a.value(.ifindex)
@@ -89,13 +95,12 @@ public struct DeviceDumpAssembler {
       }
     }
     guard let key else { throw .malformed("peer without a public key") }
-    if let index = peerIndex[key], device.peers.indices.contains(index) {
-      device.peers[index].allowedIPs += allowedIPs
+    if let last = device.peers.indices.last, device.peers[last].publicKey == key {
+      device.peers[last].allowedIPs += allowedIPs
       return
     }
     peer.publicKey = key
     peer.allowedIPs = allowedIPs
-    peerIndex[key] = device.peers.count
     appendWipingOldStorage(&device.peers, peer)
   }
 
@@ -103,7 +108,7 @@ public struct DeviceDumpAssembler {
     -> AllowedIP
   {
     var family: UInt16?
-    var bytes: ArraySlice<UInt8>?
+    var bytes: UnsafeRawBufferPointer?
     var cidr: UInt8?
     while let a = try entry.next() {
       switch a {
@@ -118,23 +123,19 @@ public struct DeviceDumpAssembler {
     }
     let address: IPAddress?
     switch Int32(family) {
-    // Addresses are in network byte order; read them as words (the generic byte-collection
-    // initialisers are slow enough to show with 20,000 allowed IPs).
+    // Addresses are in network byte order; read them as words.
     case AF_INET:
       address =
         bytes.count == 4
-        ? .v4(
-          IPv4Address(
-            UInt32(bigEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))) : nil
+        ? .v4(IPv4Address(UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self)))) : nil
     case AF_INET6:
       address =
         bytes.count == 16
-        ? bytes.withUnsafeBytes {
-          .v6(
-            IPv6Address(
-              high: UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)),
-              low: UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))))
-        } : nil
+        ? .v6(
+          IPv6Address(
+            high: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+            low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))))
+        : nil
     default: throw .malformed("allowed IP of address family \(family)")
     }
     guard let address, let ip = AllowedIP(address: address, cidr: cidr) else {

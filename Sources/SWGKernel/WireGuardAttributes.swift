@@ -108,9 +108,8 @@ extension Key: AttributeValue {
     withUnsafeBytes { bytes.append(contentsOf: $0) }
   }
 
-  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
-    // Through raw memory: the generic Collection initialiser costs microseconds per key.
-    guard let key = payload.withUnsafeBytes({ Key(rawBytes: $0) }) else {
+  public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
+    guard let key = Key(rawBytes: payload) else {
       throw .malformed("key attribute has \(payload.count) bytes, not 32")
     }
     self = key
@@ -131,12 +130,12 @@ extension Endpoint: AttributeValue {
     withSockaddr { bytes.append(contentsOf: $0) }
   }
 
-  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
     let family = UInt16(hostEndianBytes: payload, at: 0).map { Int32($0) }
     let fits =
       (family == AF_INET && payload.count == MemoryLayout<sockaddr_in>.size)
       || (family == AF_INET6 && payload.count == MemoryLayout<sockaddr_in6>.size)
-    guard fits, let endpoint = Array(payload).withUnsafeBytes({ Endpoint(sockaddr: $0) }) else {
+    guard fits, let endpoint = Endpoint(sockaddr: payload) else {
       throw .malformed("endpoint attribute is not a sockaddr_in or sockaddr_in6")
     }
     self = endpoint
@@ -152,7 +151,7 @@ extension Timespec: AttributeValue {
     bytes.append(contentsOf: nanoseconds.hostEndianBytes)
   }
 
-  public init(attributePayload payload: ArraySlice<UInt8>) throws(NetlinkError) {
+  public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
     guard payload.count == 16, let s = Int64(hostEndianBytes: payload, at: 0),
       let ns = Int64(hostEndianBytes: payload, at: 8)
     else { throw .malformed("timespec attribute has \(payload.count) bytes, not 16") }

@@ -109,9 +109,9 @@ func nlMessage(
 ) -> [UInt8] {
   let body = (genl ? [WireGuardFamily.getDevice, WireGuardFamily.version, 0, 0] : []) + payload
   var m: [UInt8] = []
-  m += withUnsafeBytes(of: (length ?? UInt32(16 + body.count)).littleEndian, Array.init)
-  m += withUnsafeBytes(of: type.littleEndian, Array.init)
-  m += withUnsafeBytes(of: flags.littleEndian, Array.init)
+  m += withUnsafeBytes(of: (length ?? UInt32(16 + body.count)).littleEndian, { Array($0) })
+  m += withUnsafeBytes(of: type.littleEndian, { Array($0) })
+  m += withUnsafeBytes(of: flags.littleEndian, { Array($0) })
   m += [UInt8](repeating: 0, count: 8)  // sequence and port id: stamped by the transport
   m += body
   while m.count % 4 != 0 { m.append(0) }
@@ -121,8 +121,8 @@ func nlMessage(
 /// One attribute; `length` forces its length field.
 func nlAttr(_ type: UInt16, _ payload: [UInt8], nested: Bool = false, length: UInt16? = nil) -> [UInt8] {
   var a: [UInt8] = []
-  a += withUnsafeBytes(of: (length ?? UInt16(4 + payload.count)).littleEndian, Array.init)
-  a += withUnsafeBytes(of: (type | (nested ? 0x8000 : 0)).littleEndian, Array.init)
+  a += withUnsafeBytes(of: (length ?? UInt16(4 + payload.count)).littleEndian, { Array($0) })
+  a += withUnsafeBytes(of: (type | (nested ? 0x8000 : 0)).littleEndian, { Array($0) })
   a += payload
   while a.count % 4 != 0 { a.append(0) }
   return a
@@ -161,7 +161,7 @@ let badDumps: [BadDump] = [
   .init(name: "message length below the header", datagrams: [nlMessage(payload: [], length: 8)], errno: EBADMSG),
   .init(name: "datagram of 3 bytes", datagrams: [[1, 2, 3]], errno: EBADMSG),
   .init(name: "NLMSG_ERROR without its code", datagrams: [nlMessage(type: 2, payload: [1, 2], genl: false)], errno: EBADMSG),
-  .init(name: "NLMSG_ERROR ENODEV", datagrams: [nlMessage(type: 2, payload: withUnsafeBytes(of: (-ENODEV).littleEndian, Array.init) + [UInt8](repeating: 0, count: 16), genl: false)], errno: ENODEV),
+  .init(name: "NLMSG_ERROR ENODEV", datagrams: [nlMessage(type: 2, payload: withUnsafeBytes(of: (-ENODEV).littleEndian, { Array($0) }) + [UInt8](repeating: 0, count: 16), genl: false)], errno: ENODEV),
   .init(name: "NLMSG_ERROR with a positive code", datagrams: [nlMessage(type: 2, payload: [5, 0, 0, 0], genl: false)], errno: EPROTO),
   .init(name: "NLMSG_OVERRUN", datagrams: [nlMessage(type: 4, payload: [], genl: false)], errno: EBADMSG),
   .init(name: "dump never ends", datagrams: [nlMessage(payload: nlAttr(6, [1, 0]))], errno: EAGAIN),

@@ -2,11 +2,16 @@ import Netlink
 import Testing
 
 @Suite struct AttributeDecoderTests {
-  func all(_ bytes: [UInt8]) throws -> [RawAttribute<TestSet>] {
-    var r = AttributeReader<TestSet>(bytes)
-    var out: [RawAttribute<TestSet>] = []
-    while let a = try r.next() { out.append(a) }
-    return out
+  /// Every attribute of `bytes`, handed to `body` while the bytes are lent.
+  func all<R>(_ bytes: [UInt8], _ body: ([RawAttribute<TestSet>]) throws -> R = { _ in () })
+    throws -> R
+  {
+    try bytes.withUnsafeBytes { raw in
+      var r = AttributeReader<TestSet>(raw)
+      var out: [RawAttribute<TestSet>] = []
+      while let a = try r.next() { out.append(a) }
+      return try body(out)
+    }
   }
 
   @Test func readsTypesFlagsAndPayloads() throws {
@@ -17,25 +22,27 @@ import Testing
       0800 0340 02000000         # type 3 with NLA_F_NET_BYTEORDER
       0700 0500 616200 00        # name "ab"
       """)
-    let a = try all(bytes)
-    #expect(a.count == 4)
-    #expect(try a[0].value(.port) == 0x1234)
-    #expect(a[1].type == 3 && a[1].isNested && !a[1].isNetworkByteOrder)
-    #expect(a[2].type == 3 && !a[2].isNested && a[2].isNetworkByteOrder)
-    #expect(try a[3].value(.name) == "ab")
+    try all(bytes) { a throws in
+      #expect(a.count == 4)
+      #expect(try a[0].value(.port) == 0x1234)
+      #expect(a[1].type == 3 && a[1].isNested && !a[1].isNetworkByteOrder)
+      #expect(a[2].type == 3 && !a[2].isNested && a[2].isNetworkByteOrder)
+      #expect(try a[3].value(.name) == "ab")
+    }
   }
 
   @Test func switchMatchesTypedKeysAndSkipsUnknown() throws {
     let bytes = attr(2, le16(80)) + attr(77, [1, 2, 3]) + attr(3, le32(5))
-    var r = AttributeReader<TestSet>(bytes)
     var port: UInt16?
     var mark: UInt32?
     var skipped = 0
-    while let a = try r.next() {
-      switch a {
-      case .port: port = try a.value(.port)
-      case .mark: mark = try a.value(.mark)
-      default: skipped += 1
+    try withAttributes(in: bytes[...], as: TestSet.self) { (r) throws(NetlinkError) in
+      while let a = try r.next() {
+        switch a {
+        case .port: port = try a.value(.port)
+        case .mark: mark = try a.value(.mark)
+        default: skipped += 1
+        }
       }
     }
     #expect(port == 80 && mark == 5 && skipped == 1)
@@ -43,8 +50,7 @@ import Testing
 
   @Test func lastAttributeMayLackPadding() throws {
     let bytes = hex("0500 0100 07")  // u8 without its 3 padding bytes
-    let a = try all(bytes)
-    #expect(try a.first?.value(.byte) == 7)
+    #expect(try all(bytes) { try $0.first?.value(.byte) } == 7)
   }
 
   @Test(arguments: [
@@ -64,13 +70,15 @@ import Testing
     ("u8 with 0 bytes", "0400 0100"),
   ])
   func wrongPayloadWidthThrowsOnTypedRead(name: String, input: String) throws {
-    let a = try #require(try all(hex(input)).first)
-    switch a {
-    case .port: #expect(throws: NetlinkError.self) { try a.value(.port) }
-    case .mark: #expect(throws: NetlinkError.self) { try a.value(.mark) }
-    case .counter: #expect(throws: NetlinkError.self) { try a.value(.counter) }
-    case .byte: #expect(throws: NetlinkError.self) { try a.value(.byte) }
-    default: Issue.record("unexpected type \(a.type)")
+    try all(hex(input)) { attributes throws in
+      let a = try #require(attributes.first)
+      switch a {
+      case .port: #expect(throws: NetlinkError.self) { try a.value(.port) }
+      case .mark: #expect(throws: NetlinkError.self) { try a.value(.mark) }
+      case .counter: #expect(throws: NetlinkError.self) { try a.value(.counter) }
+      case .byte: #expect(throws: NetlinkError.self) { try a.value(.byte) }
+      default: Issue.record("unexpected type \(a.type)")
+      }
     }
   }
 
@@ -81,15 +89,15 @@ import Testing
       1000 0780                # nest, 12 bytes of payload
       1400 0100 01000000 00000000  # inner attribute: length 20 > 12 left
       """)
-    var outer = AttributeReader<TestSet>(bytes)
-    let nest = try #require(try outer.next())
-    var inner = nest.nested(.inner)
-    #expect(throws: NetlinkError.self) { try inner.next() }
+    try all(bytes) { attributes throws in
+      let nest = try #require(attributes.first)
+      var inner = nest.nested(.inner)
+      #expect(throws: NetlinkError.self) { try inner.next() }
+    }
   }
 
   @Test func stringWithoutNULIsTakenWhole() throws {
-    let a = try #require(try all(attr(5, Array("wg0".utf8))).first)
-    #expect(try a.value(.name) == "wg0")
+    #expect(try all(attr(5, Array("wg0".utf8))) { try $0.first?.value(.name) } == "wg0")
   }
 
   @Test func randomMutationsNeverTrap() {
@@ -104,18 +112,19 @@ import Testing
     for _ in 0..<20000 {
       let input = mutate(valid, using: &rng)
       do {
-        var r = AttributeReader<TestSet>(input)
-        while let a = try r.next() {
-          switch a {
-          case .port: _ = try a.value(.port)
-          case .name: _ = try a.value(.name)
-          case .inner:
-            var i = a.nested(.inner)
-            while let v = try i.next() { _ = try v.value(.value) }
-          case .list:
-            var l = a.elements(.list)
-            while var e = try l.next() { while let v = try e.next() { _ = try v.value(.value) } }
-          default: break
+        try withAttributes(in: input[...], as: TestSet.self) { (r) throws(NetlinkError) in
+          while let a = try r.next() {
+            switch a {
+            case .port: _ = try a.value(.port)
+            case .name: _ = try a.value(.name)
+            case .inner:
+              var i = a.nested(.inner)
+              while let v = try i.next() { _ = try v.value(.value) }
+            case .list:
+              var l = a.elements(.list)
+              while var e = try l.next() { while let v = try e.next() { _ = try v.value(.value) } }
+            default: break
+            }
           }
         }
       } catch {

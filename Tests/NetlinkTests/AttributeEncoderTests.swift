@@ -148,12 +148,14 @@ extension Attribute where Set == TestInner, Value == UInt32 { static var value: 
       return true
     }
     #expect(ok && written == 3)
-    var reader = AttributeReader<TestSet>(w.bytes)
-    let outer = try? reader.next()
-    var elements = outer.map { $0.elements(.list) }
     var values: [UInt32] = []
-    while var e = try? elements?.next() {
-      while let a = try? e.next() { values.append((try? a.value(.value)) ?? 99) }
+    w.bytes.withUnsafeBytes { raw in
+      var reader = AttributeReader<TestSet>(raw)
+      let outer = try? reader.next()
+      var elements = outer.map { $0.elements(.list) }
+      while var e = try? elements?.next() {
+        while let a = try? e.next() { values.append((try? a.value(.value)) ?? 99) }
+      }
     }
     #expect(values == [0, 1, 2])
   }

@@ -90,8 +90,9 @@ import Testing
     let results = try NetlinkConnection(transport: t, firstSequence: 1).batch(
       (0..<5).map { _ in message(30) }, perDatagram: 2
     ) { (index, reply) throws(NetlinkError) in
-      var r = try reply.attributes(after: 4, as: TestSet.self)
-      while let a = try r.next() { seen[index] = try a.value(.mark) }
+      try reply.withAttributes(after: 4, as: TestSet.self) { (r) throws(NetlinkError) in
+        while let a = try r.next() { seen[index] = try a.value(.mark) }
+      }
     }
     #expect(results == [RequestResult](repeating: RequestResult(), count: 5))
     #expect(seen == [0: 10, 1: 20, 2: 30, 3: 40, 4: 50])

@@ -27,8 +27,9 @@ import Testing
       NetlinkMessage(type: 30, flags: [.request, .dump], payload: [0, 1, 0, 0])
     ) {
       (reply) throws(NetlinkError) in
-      var r = try reply.attributes(after: 4, as: TestSet.self)
-      while let a = try r.next() { out.append(try a.value(.mark)) }
+      try reply.withAttributes(after: 4, as: TestSet.self) { (r) throws(NetlinkError) in
+        while let a = try r.next() { out.append(try a.value(.mark)) }
+      }
     }
     return out
   }

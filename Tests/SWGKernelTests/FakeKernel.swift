@@ -39,8 +39,10 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
       return
     }
     var name: String?
-    var r = AttributeReader<WGDeviceSet>(request.payload.dropFirst(4))
-    while let a = try? r.next() { if case .ifname = a { name = try? a.value(.ifname) } }
+    request.payload.dropFirst(4).withUnsafeBytes { raw in
+      var r = AttributeReader<WGDeviceSet>(raw)
+      while let a = try? r.next() { if case .ifname = a { name = try? a.value(.ifname) } }
+    }
     // The policy: WGDEVICE_A_IFNAME is a NUL string of at most IFNAMSIZ - 1 bytes.
     guard (name?.utf8.count ?? 0) < IFNAMSIZ else {
       queue.append(ack(seq, -EINVAL))

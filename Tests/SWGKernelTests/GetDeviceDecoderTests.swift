@@ -74,6 +74,22 @@ import Testing
     #expect(a.device == expected)
   }
 
+  /// wg's coalesce_peers(): only a peer whose key equals the peer just before it is a
+  /// continuation. The same key further on stays a peer of its own, as wg prints it.
+  @Test func onlyAnAdjacentRepeatIsAContinuation() throws {
+    func peer(_ key: String, _ ip: UInt8) -> [UInt8] {
+      nest(0, hex("2400 0100 \(key)") + nest(9, nest(0, attr(3, [32]) + attr(1, le16(2)) + attr(2, [10, 0, 0, ip]))))
+    }
+    let message = { (peers: [UInt8]) -> [UInt8] in [0, 1, 0, 0] + nest(8, peers) }
+    var a = DeviceDumpAssembler(name: "wg0")
+    try a.add(payload: message(peer(k1, 1) + peer(k2, 2))[...])
+    try a.add(payload: message(peer(k2, 3) + peer(k1, 4))[...])
+    try a.add(payload: message(peer(k1, 5))[...])
+    let peers = a.device.peers
+    #expect(peers.map(\.publicKey.hex) == [k1, k2, k1])
+    #expect(peers.map { $0.allowedIPs.map(\.description) } == [["10.0.0.1/32"], ["10.0.0.2/32", "10.0.0.3/32"], ["10.0.0.4/32", "10.0.0.5/32"]])
+  }
+
   @Test func peerWithoutPublicKeyIsAnError() {
     let bad = [0, 1, 0, 0] + nest(8, nest(0, attr(5, le16(1) + [0, 0])))
     var a = DeviceDumpAssembler(name: "wg0")

@@ -86,55 +86,57 @@ struct SentSet {
 func decodeSet(_ bytes: [UInt8]) throws -> SentSet {
   var s = SentSet(size: bytes.count)
   let reply = try #require(try NetlinkReply.split(bytes).first)
-  var r = try reply.attributes(after: 4, as: WGDeviceSet.self)
-  while let a = try r.next() {
-    switch a {
-    case .ifname: s.ifname = try a.value(.ifname)
-    case .privateKey: s.privateKey = try a.value(.privateKey)
-    case .listenPort: s.port = try a.value(.listenPort)
-    case .fwmark: s.fwmark = try a.value(.fwmark)
-    case .flags: s.flags = try a.value(.flags)
-    case .peers:
-      s.hasPeers = true
-      var list = a.elements(.peers)
-      while var e = try list.next() {
-        var p = SentPeer(key: .zero)
-        while let pa = try e.next() {
-          switch pa {
-          case .publicKey: p.key = try pa.value(.publicKey)
-          case .flags: p.flags = try pa.value(.flags)
-          case .presharedKey: p.psk = try pa.value(.presharedKey)
-          case .endpoint: p.endpoint = try pa.value(.endpoint)
-          case .persistentKeepalive: p.keepalive = try pa.value(.persistentKeepalive)
-          case .allowedIPs:
-            p.hasAllowedIPs = true
-            var ips = pa.elements(.allowedIPs)
-            while var ie = try ips.next() {
-              var remove = false
-              var family: UInt16 = 0
-              var addr: [UInt8] = []
-              var cidr: UInt8 = 0
-              while let ia = try ie.next() {
-                switch ia {
-                case .family: family = try ia.value(.family)
-                case .address: addr = try ia.value(.address)
-                case .cidr: cidr = try ia.value(.cidr)
-                case .flags: remove = try ia.value(.flags) & 1 != 0
-                default: Issue.record("unknown allowed-ip attribute \(ia.type)")
+  try reply.payload.dropFirst(4).withUnsafeBytes { raw in
+    var r = AttributeReader<WGDeviceSet>(raw)
+    while let a = try r.next() {
+      switch a {
+      case .ifname: s.ifname = try a.value(.ifname)
+      case .privateKey: s.privateKey = try a.value(.privateKey)
+      case .listenPort: s.port = try a.value(.listenPort)
+      case .fwmark: s.fwmark = try a.value(.fwmark)
+      case .flags: s.flags = try a.value(.flags)
+      case .peers:
+        s.hasPeers = true
+        var list = a.elements(.peers)
+        while var e = try list.next() {
+          var p = SentPeer(key: .zero)
+          while let pa = try e.next() {
+            switch pa {
+            case .publicKey: p.key = try pa.value(.publicKey)
+            case .flags: p.flags = try pa.value(.flags)
+            case .presharedKey: p.psk = try pa.value(.presharedKey)
+            case .endpoint: p.endpoint = try pa.value(.endpoint)
+            case .persistentKeepalive: p.keepalive = try pa.value(.persistentKeepalive)
+            case .allowedIPs:
+              p.hasAllowedIPs = true
+              var ips = pa.elements(.allowedIPs)
+              while var ie = try ips.next() {
+                var remove = false
+                var family: UInt16 = 0
+                var addr: [UInt8] = []
+                var cidr: UInt8 = 0
+                while let ia = try ie.next() {
+                  switch ia {
+                  case .family: family = try ia.value(.family)
+                  case .address: addr = try ia.value(.address)
+                  case .cidr: cidr = try ia.value(.cidr)
+                  case .flags: remove = try ia.value(.flags) & 1 != 0
+                  default: Issue.record("unknown allowed-ip attribute \(ia.type)")
+                  }
                 }
+                let address: IPAddress =
+                  Int32(family) == AF_INET
+                  ? .v4(IPv4Address(bytes: addr)!) : .v6(IPv6Address(bytes: addr)!)
+                p.ips.append(
+                  AllowedIPChange(AllowedIP(address: address, cidr: cidr)!, remove: remove))
               }
-              let address: IPAddress =
-                Int32(family) == AF_INET
-                ? .v4(IPv4Address(bytes: addr)!) : .v6(IPv6Address(bytes: addr)!)
-              p.ips.append(
-                AllowedIPChange(AllowedIP(address: address, cidr: cidr)!, remove: remove))
+            default: Issue.record("unknown peer attribute \(pa.type)")
             }
-          default: Issue.record("unknown peer attribute \(pa.type)")
           }
+          s.peers.append(p)
         }
-        s.peers.append(p)
+      default: Issue.record("unknown device attribute \(a.type)")
       }
-    default: Issue.record("unknown device attribute \(a.type)")
     }
   }
   return s

@@ -31,17 +31,18 @@ public struct LinkEntry: Sendable, Equatable {
   static func decode(_ message: NetlinkReply) throws(NetlinkError) -> LinkEntry {
     let header = try InterfaceInfoHeader(payload: message.payload)
     var entry = LinkEntry(index: header.index, flags: header.flags)
-    var attributes = try message.attributes(after: InterfaceInfoHeader.size, as: LinkSet.self)
-    while let a = try attributes.next() {
-      switch a {
-      case .interfaceName: entry.name = try a.value(.interfaceName)
-      case .mtu: entry.mtu = try a.value(.mtu)
-      case .linkInfo:
-        var info = a.nested(.linkInfo)
-        while let i = try info.next() {
-          if case .kind = i { entry.kind = try i.value(.kind) }
+    try message.withAttributes(after: InterfaceInfoHeader.size, as: LinkSet.self) { (attributes) throws(NetlinkError) in
+      while let a = try attributes.next() {
+        switch a {
+        case .interfaceName: entry.name = try a.value(.interfaceName)
+        case .mtu: entry.mtu = try a.value(.mtu)
+        case .linkInfo:
+          var info = a.nested(.linkInfo)
+          while let i = try info.next() {
+            if case .kind = i { entry.kind = try i.value(.kind) }
+          }
+        default: break
         }
-      default: break
       }
     }
     return entry
@@ -75,12 +76,13 @@ public struct AddressEntry: Sendable, Equatable {
     let header = try AddressHeader(payload: message.payload)
     var local: [UInt8]?
     var address: [UInt8]?
-    var attributes = try message.attributes(after: AddressHeader.size, as: AddressSet.self)
-    while let a = try attributes.next() {
-      switch a {
-      case .local: local = try a.value(.local)
-      case .address: address = try a.value(.address)
-      default: break
+    try message.withAttributes(after: AddressHeader.size, as: AddressSet.self) { (attributes) throws(NetlinkError) in
+      while let a = try attributes.next() {
+        switch a {
+        case .local: local = try a.value(.local)
+        case .address: address = try a.value(.address)
+        default: break
+        }
       }
     }
     guard let bytes = local ?? address else { return nil }
@@ -124,18 +126,19 @@ public struct RouteEntry: Sendable, Equatable {
 
   static func decode(_ message: NetlinkReply) throws(NetlinkError) -> RouteEntry {
     var entry = RouteEntry(try RouteHeader(payload: message.payload))
-    var attributes = try message.attributes(after: RouteHeader.size, as: RouteSet.self)
-    while let a = try attributes.next() {
-      switch a {
-      case .destination: entry.destination = try a.value(.destination)
-      case .outputInterface: entry.outputInterface = try a.value(.outputInterface)
-      case .table: entry.table = try a.value(.table)
-      case .metrics:
-        var metrics = a.nested(.metrics)
-        while let m = try metrics.next() {
-          if case .mtu = m { entry.mtu = try m.value(.mtu) }
+    try message.withAttributes(after: RouteHeader.size, as: RouteSet.self) { (attributes) throws(NetlinkError) in
+      while let a = try attributes.next() {
+        switch a {
+        case .destination: entry.destination = try a.value(.destination)
+        case .outputInterface: entry.outputInterface = try a.value(.outputInterface)
+        case .table: entry.table = try a.value(.table)
+        case .metrics:
+          var metrics = a.nested(.metrics)
+          while let m = try metrics.next() {
+            if case .mtu = m { entry.mtu = try m.value(.mtu) }
+          }
+        default: break
         }
-      default: break
       }
     }
     return entry
@@ -170,14 +173,15 @@ public struct RuleEntry: Sendable, Equatable {
 
   static func decode(_ message: NetlinkReply) throws(NetlinkError) -> RuleEntry {
     var entry = RuleEntry(try RuleHeader(payload: message.payload))
-    var attributes = try message.attributes(after: RuleHeader.size, as: RuleSet.self)
-    while let a = try attributes.next() {
-      switch a {
-      case .table: entry.table = try a.value(.table)
-      case .priority: entry.priority = try a.value(.priority)
-      case .fwmark: entry.fwmark = try a.value(.fwmark)
-      case .suppressPrefixLength: entry.suppressPrefixLength = try a.value(.suppressPrefixLength)
-      default: break
+    try message.withAttributes(after: RuleHeader.size, as: RuleSet.self) { (attributes) throws(NetlinkError) in
+      while let a = try attributes.next() {
+        switch a {
+        case .table: entry.table = try a.value(.table)
+        case .priority: entry.priority = try a.value(.priority)
+        case .fwmark: entry.fwmark = try a.value(.fwmark)
+        case .suppressPrefixLength: entry.suppressPrefixLength = try a.value(.suppressPrefixLength)
+        default: break
+        }
       }
     }
     return entry
