@@ -5,8 +5,9 @@
 public protocol AttributeValue {
   /// Bytes the payload takes, before padding.
   var attributePayloadCount: Int { get }
-  /// Appends exactly `attributePayloadCount` bytes.
-  func appendAttributePayload(to bytes: inout [UInt8])
+  /// Writes exactly `attributePayloadCount` bytes into `payload` (which holds that many,
+  /// zeroed).
+  func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer)
   /// Reads a payload; throws `NetlinkError.malformed` when the length is wrong.
   init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError)
 }
@@ -14,8 +15,8 @@ public protocol AttributeValue {
 extension AttributeValue where Self: FixedWidthInteger {
   @inlinable public var attributePayloadCount: Int { MemoryLayout<Self>.size }
 
-  @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {
-    withUnsafeBytes(of: self) { bytes.append(contentsOf: $0) }
+  @inlinable public func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer) {
+    payload.storeBytes(of: self, as: Self.self)
   }
 
   @inlinable public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
@@ -70,9 +71,9 @@ extension Int64: AttributeValue {}
 extension String: AttributeValue {
   @inlinable public var attributePayloadCount: Int { utf8.count + 1 }
 
-  @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {
-    bytes.append(contentsOf: utf8)
-    bytes.append(0)
+  @inlinable public func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer) {
+    // The last byte, the NUL, is already zero.
+    _ = UnsafeMutableRawBufferPointer(rebasing: payload.dropLast()).copyBytes(from: utf8)
   }
 
   @inlinable public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
@@ -84,8 +85,8 @@ extension String: AttributeValue {
 /// Raw bytes of any length (`NLA_BINARY`, addresses).
 extension Array: AttributeValue where Element == UInt8 {
   @inlinable public var attributePayloadCount: Int { count }
-  @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {
-    bytes.append(contentsOf: self)
+  @inlinable public func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer) {
+    payload.copyBytes(from: self)
   }
   @inlinable public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
     self = Array(payload)
@@ -96,7 +97,7 @@ extension Array: AttributeValue where Element == UInt8 {
 public struct FlagPresent: AttributeValue, Sendable, Equatable {
   @inlinable public init() {}
   @inlinable public var attributePayloadCount: Int { 0 }
-  @inlinable public func appendAttributePayload(to bytes: inout [UInt8]) {}
+  @inlinable public func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer) {}
   @inlinable public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
     guard payload.isEmpty else { throw .malformed("flag attribute has a payload") }
   }

@@ -98,13 +98,16 @@ public struct MessageBuilder<Set: AttributeSet> {
   }
 
   /// The message size so far.
-  public var count: Int { attributes.bytes.count }
+  public var count: Int { attributes.count }
 
-  /// The finished message with its length set.
+  /// The finished message with its length set. It shares the builder's storage (cut to
+  /// what was written), so wiping one wipes the other.
   public mutating func finish() -> NetlinkMessage {
-    var message = NetlinkMessage(bytes: attributes.bytes)
-    message.write(UInt32(truncatingIfNeeded: attributes.bytes.count), at: 0)
-    return message
+    let length = UInt32(truncatingIfNeeded: attributes.count)
+    if attributes.count >= 4 {
+      attributes.buffer.withUnsafeMutableBytes { $0.storeBytes(of: length, as: UInt32.self) }
+    }
+    return NetlinkMessage(bytes: attributes.takeBytes())
   }
 }
 

@@ -124,18 +124,17 @@ func lossy<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
   c >= 0x41 && c <= 0x5a ? c | 0x20 : c
 }
 
-/// ASCII case-insensitive equality, as strcasecmp in the C locale.
-func equalsIgnoringCase<C: Collection>(_ bytes: C, _ word: String) -> Bool
+/// ASCII case-insensitive equality, as strcasecmp in the C locale. The words are literals
+/// (StaticString: static bytes, no String to retain for every line of a config).
+func equalsIgnoringCase<C: Collection>(_ bytes: C, _ word: StaticString) -> Bool
 where C.Element == UInt8 {
-  var word = word
-  return word.withUTF8 { w in bytes.count == w.count && matchesIgnoringCase(bytes, w) }
+  word.withUTF8Buffer { w in bytes.count == w.count && matchesIgnoringCase(bytes, w) }
 }
 
 /// ASCII case-insensitive prefix test, as strncasecmp.
-func hasPrefixIgnoringCase<C: Collection>(_ bytes: C, _ word: String) -> Bool
+func hasPrefixIgnoringCase<C: Collection>(_ bytes: C, _ word: StaticString) -> Bool
 where C.Element == UInt8 {
-  var word = word
-  return word.withUTF8 { w in bytes.count >= w.count && matchesIgnoringCase(bytes, w) }
+  word.withUTF8Buffer { w in bytes.count >= w.count && matchesIgnoringCase(bytes, w) }
 }
 
 /// Whether `bytes` starts with `word`, ignoring ASCII case; `bytes` is at least as long.

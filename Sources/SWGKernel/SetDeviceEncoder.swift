@@ -122,7 +122,7 @@ public enum SetDeviceEncoder {
     -> Bool
   {
     let ip = change.allowedIP
-    guard w.put(.family, UInt16(ip.address.family)), w.put(.address, ip.address.bytes),
+    guard w.put(.family, UInt16(ip.address.family)), w.put(.address, ip.address),
       w.put(.cidr, ip.cidr)
     else { return false }
     // Only sent when set, so plain additions work on kernels before 6.16.

@@ -87,7 +87,8 @@ extension Attribute where Set == WGAllowedIPSet, Value == UInt16 {
   public static var family: Self { Self(1) }
 }
 
-extension Attribute where Set == WGAllowedIPSet, Value == [UInt8] {
+extension Attribute where Set == WGAllowedIPSet, Value == IPAddress {
+  /// 4 or 16 bytes in network order, per WGALLOWEDIP_A_FAMILY.
   public static var address: Self { Self(2) }
 }
 
@@ -104,8 +105,8 @@ extension Attribute where Set == WGAllowedIPSet, Value == UInt32 {
 extension Key: AttributeValue {
   public var attributePayloadCount: Int { Key.length }
 
-  public func appendAttributePayload(to bytes: inout [UInt8]) {
-    withUnsafeBytes { bytes.append(contentsOf: $0) }
+  public func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer) {
+    withUnsafeBytes { payload.copyMemory(from: $0) }
   }
 
   public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
@@ -126,8 +127,8 @@ extension Endpoint: AttributeValue {
     }
   }
 
-  public func appendAttributePayload(to bytes: inout [UInt8]) {
-    withSockaddr { bytes.append(contentsOf: $0) }
+  public func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer) {
+    withSockaddr { payload.copyMemory(from: $0) }
   }
 
   public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
@@ -142,13 +143,44 @@ extension Endpoint: AttributeValue {
   }
 }
 
+/// An address as `struct in_addr` or `struct in6_addr`: network order, told apart by length.
+extension IPAddress: AttributeValue {
+  public var attributePayloadCount: Int {
+    switch self {
+    case .v4: return 4
+    case .v6: return 16
+    }
+  }
+
+  public func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer) {
+    switch self {
+    case .v4(let a): payload.storeBytes(of: a.value.bigEndian, as: UInt32.self)
+    case .v6(let a):
+      payload.storeBytes(of: a.high.bigEndian, as: UInt64.self)
+      payload.storeBytes(of: a.low.bigEndian, toByteOffset: 8, as: UInt64.self)
+    }
+  }
+
+  public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
+    switch payload.count {
+    case 4: self = .v4(IPv4Address(UInt32(bigEndian: payload.loadUnaligned(as: UInt32.self))))
+    case 16:
+      self = .v6(
+        IPv6Address(
+          high: UInt64(bigEndian: payload.loadUnaligned(as: UInt64.self)),
+          low: UInt64(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt64.self))))
+    default: throw .malformed("address attribute has \(payload.count) bytes, not 4 or 16")
+    }
+  }
+}
+
 /// `struct __kernel_timespec`: two host-endian 64-bit integers.
 extension Timespec: AttributeValue {
   public var attributePayloadCount: Int { 16 }
 
-  public func appendAttributePayload(to bytes: inout [UInt8]) {
-    bytes.append(contentsOf: seconds.hostEndianBytes)
-    bytes.append(contentsOf: nanoseconds.hostEndianBytes)
+  public func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer) {
+    payload.storeBytes(of: seconds, as: Int64.self)
+    payload.storeBytes(of: nanoseconds, toByteOffset: 8, as: Int64.self)
   }
 
   public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {

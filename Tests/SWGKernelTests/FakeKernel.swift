@@ -186,7 +186,7 @@ final class FakeKernel: NetlinkTransport, @unchecked Sendable {
                     guard
                       ips.element({ e in
                         e.put(.cidr, a.cidr) && e.put(.family, UInt16(a.address.family))
-                          && e.put(.address, a.address.bytes)
+                          && e.put(.address, a.address)
                       })
                     else {
                       done = false

@@ -118,7 +118,7 @@ func decodeSet(_ bytes: [UInt8]) throws -> SentSet {
                 while let ia = try ie.next() {
                   switch ia {
                   case .family: family = try ia.value(.family)
-                  case .address: addr = try ia.value(.address)
+                  case .address: addr = Array(ia.payload)
                   case .cidr: cidr = try ia.value(.cidr)
                   case .flags: remove = try ia.value(.flags) & 1 != 0
                   default: Issue.record("unknown allowed-ip attribute \(ia.type)")

@@ -146,7 +146,7 @@ func dumpMessages(for device: Device, limit: Int) -> [[UInt8]]? {
               while ipIndex < peer.allowedIPs.count {
                 let ip = peer.allowedIPs[ipIndex]
                 let ok = ips.element { e in
-                  e.put(.family, UInt16(ip.address.family)) && e.put(.address, ip.address.bytes)
+                  e.put(.family, UInt16(ip.address.family)) && e.put(.address, ip.address)
                     && e.put(.cidr, ip.cidr)
                 }
                 guard ok else { break }
