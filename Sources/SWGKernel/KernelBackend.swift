@@ -74,17 +74,17 @@ public struct KernelBackend: WireGuardBackend {
     }
   }
 
-  /// Sends the change's messages, each acknowledged before the next.
+  /// Sends the change's messages as they are built, each acknowledged before the next.
   func send(
     _ change: DeviceChange, to name: String, family: UInt16, on connection: NetlinkConnection
   ) throws(NetlinkError) {
-    let messages = try SetDeviceEncoder.messages(
-      for: change, interface: name, familyID: family, limit: messageLimit)
-    // They hold the private and preshared keys: zeroed once sent, when nothing else holds
-    // them (the connection wipes its own datagram copies). Through SWGCore's wipe rather
-    // than NetlinkMessage.wipe(), so tests observe it.
-    defer { for message in messages { wipeSharedStorage(of: message.bytes) } }
-    for message in messages {
+    try SetDeviceEncoder.forEachMessage(
+      for: change, interface: name, familyID: family, limit: messageLimit
+    ) { (message) throws(NetlinkError) in
+      // It holds the private and preshared keys: zeroed once sent, when nothing else holds
+      // it (the connection wipes its own datagram copy). Through SWGCore's wipe rather than
+      // NetlinkMessage.wipe(), so tests observe it.
+      defer { wipeSharedStorage(of: message.bytes) }
       try connection.request(message)
     }
   }

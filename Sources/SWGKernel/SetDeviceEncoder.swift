@@ -22,8 +22,20 @@ public enum SetDeviceEncoder {
   public static func messages(
     for change: DeviceChange, interface: String, familyID: UInt16, limit: Int = defaultLimit
   ) throws(NetlinkError) -> [NetlinkMessage] {
-    let peers = change.peers
     var messages: [NetlinkMessage] = []
+    try forEachMessage(for: change, interface: interface, familyID: familyID, limit: limit) {
+      messages.append($0)
+    }
+    return messages
+  }
+
+  /// The same messages, handed to `body` one at a time as each is built (as wg sends them),
+  /// so a device of 50,000 peers never has its whole request in memory at once.
+  public static func forEachMessage(
+    for change: DeviceChange, interface: String, familyID: UInt16, limit: Int = defaultLimit,
+    _ body: (NetlinkMessage) throws(NetlinkError) -> Void
+  ) throws(NetlinkError) {
+    let peers = change.peers
     var peerIndex = 0
     // Non-nil while peers[peerIndex] is being continued from this allowed IP.
     var continueFrom: Int?
@@ -66,10 +78,9 @@ public enum SetDeviceEncoder {
         }
       }
       if !first && before == (peerIndex, continueFrom) { throw .noRoom }
-      messages.append(finishWiping(&m))
+      try body(finishWiping(&m))
       first = false
     } while peerIndex < peers.count
-    return messages
   }
 
   /// The finished message; the builder's own buffer (key attributes included) is zeroed
