@@ -73,7 +73,7 @@ extension String: AttributeValue {
 
   @inlinable public func writeAttributePayload(to payload: UnsafeMutableRawBufferPointer) {
     // The last byte, the NUL, is already zero.
-    _ = UnsafeMutableRawBufferPointer(rebasing: payload.dropLast()).copyBytes(from: utf8)
+    UnsafeMutableRawBufferPointer(rebasing: payload.dropLast()).copyBytes(from: utf8)
   }
 
   @inlinable public init(attributePayload payload: UnsafeRawBufferPointer) throws(NetlinkError) {
