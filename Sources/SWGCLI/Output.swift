@@ -27,7 +27,9 @@ public struct Output {
     s.withUTF8Buffer { bytes.append(contentsOf: $0) }
   }
 
-  @inline(__always)
+  /// Disfavoured, so a literal argument takes the StaticString overload (static bytes, no
+  /// String to retain and release for every `\n` and `: ` of a 50,000-peer listing).
+  @inline(__always) @_disfavoredOverload
   public mutating func append(_ s: String) {
     var s = s
     s.withUTF8 { bytes.append(contentsOf: $0) }
