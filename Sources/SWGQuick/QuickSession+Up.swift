@@ -342,6 +342,10 @@ extension QuickSession {
         input: Firewall.nftScript(interface: interface, v6: v6, addresses: addresses, mark: mark))
     } else {
       let restore = v6 ? "ip6tables-restore" : "iptables-restore"
+      guard ProcessRunner.which(restore) != nil else {
+        throw .message(
+          "neither `nft' nor `\(restore)' is installed (a full tunnel needs one for its firewall rules)")
+      }
       try runCommand(
         [restore, "-n"], shown: "\(restore) -n",
         input: Firewall.iptablesRestore(interface: interface, addresses: addresses, mark: mark))

@@ -176,8 +176,8 @@ c=$(conf wgf2 "Address = 10.81.0.2/32" "PublicKey = $p2
 AllowedIPs = 0.0.0.0/0")
 reset_sysctl
 out=$(PATH=$work/nofw "$Q" up "$c" 2>&1); rc=$?
-[[ $rc != 0 && $out == *"swg-quick: \`iptables-restore' is not installed"* ]] \
-  && pass "no nft, no iptables-restore: error names the missing tool" || fail "no nft, no iptables-restore: error names the missing tool" "rc $rc: $out"
+[[ $rc != 0 && $out == *"swg-quick: neither \`nft' nor \`iptables-restore' is installed"* ]] \
+  && pass "no nft, no iptables-restore: error names both tools" || fail "no nft, no iptables-restore: error names both tools" "rc $rc: $out"
 expect_eq "no nft, no iptables-restore: nothing left" "$before" "$(snapshot wgf0)"
 
 # --- 2. resolvectl where resolvconf is missing but systemd-resolved runs -----------------
