@@ -42,7 +42,7 @@ let package = Package(
     .testTarget(name: "SWGKernelTests", dependencies: ["SWGKernel", "Netlink", "SWGTestSupport"]),
     .testTarget(name: "SWGUAPITests", dependencies: ["SWGUAPI", "SWGTestSupport"]),
     .testTarget(name: "SWGCLITests", dependencies: ["SWGCLI", "SWGTestSupport"]),
-    .testTarget(name: "SWGQuickTests", dependencies: ["SWGQuick"]),
+    .testTarget(name: "SWGQuickTests", dependencies: ["SWGQuick", "SWGTestSupport"]),
     .testTarget(name: "BadInputTests", dependencies: ["SWGCore", "SWGConfig", "SWGUAPI", "Netlink", "SWGKernel"]),
   ],
   swiftLanguageModes: [.v6]

@@ -55,6 +55,9 @@ public struct WgQuickConfig: Equatable, Sendable {
       let end = newline ?? text.endIndex
       lineNumber += 1
       let line = bashReadLine(text[start..<end])
+      // The line may be `PrivateKey = ...`: zeroed once used (in place: slices of it may
+      // still be alive when the iteration ends).
+      defer { wipeSharedStorage(of: line) }
       start = end < text.endIndex ? end + 1 : end
       // `while read -r line || [[ -n $line ]]`: an unterminated last line counts if non-empty.
       if newline == nil && line.isEmpty { break }

@@ -10,13 +10,17 @@
 //   own datagrams); a device's peer list outgrown while a GET reply is decoded;
 // - show/showconf: the key text (made in wiped scratch, no String), the output buffer after
 //   each write, and the device's keys once printed.
+// - swg-quick: the config file as read, each line as parsed, the WireGuard part kept for
+//   `wg addconf` and `strip` (and strip's output), and the keys parsed from it once sent.
+//   (`save` builds its text as a String: not wiped.)
 // What it cannot wipe:
 // - copies of `Key` values: it is a copyable 32-byte struct, so Swift leaves copies in
 //   registers, stack slots and temporaries that no code can reach;
 // - `String`s made from keys (`Key.base64`, `Key.hex`, interpolation, error texts that echo
 //   a malformed key as wg does): immutable storage no API can zero;
 // - storage freed by growth inside code that does not use these helpers (e.g. an
-//   `Array.append` that reallocates), and the spare capacity past a buffer's count;
+//   `Array.append` that reallocates), and the spare capacity past a buffer's count (the
+//   netlink writer zeroes a nest it drops, so a peer that did not fit leaves no key);
 // - the kernel's, the daemon's and the page cache's own copies, and swapped-out pages.
 import Glibc
 

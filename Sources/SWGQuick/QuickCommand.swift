@@ -1,5 +1,6 @@
 import Glibc
 import SWGConfig
+import SWGCore
 
 /// `swg-quick [ up | down | save | strip ] [ CONFIG_FILE | INTERFACE ]`: wg-quick's command
 /// line, usage text and exit codes.
@@ -35,7 +36,7 @@ public enum QuickCommand {
   static func run(verb: String, argument: String, program: String, trace: Trace) throws(QuickError) {
       let location = try ConfigLocation(argument: argument)
       if let warning = location.worldAccessibleWarning { trace.line(warning) }
-      let text: [UInt8]
+      var text: [UInt8]
       switch ConfigFileReader.read(location.path) {
       case .success(let bytes): text = bytes
       case .failure(.system(let e)):
@@ -44,6 +45,9 @@ public enum QuickCommand {
         throw .message(
           "`\(location.path)' is larger than \(ConfigFileReader.maxSize >> 20) MiB; refusing it")
       }
+      // The file holds the private key: zeroed once parsed, as is the WireGuard part the
+      // parse keeps (shared with the settings) when the verb is done.
+      defer { wipe(&text) }
       let config: WgQuickConfig
       do {
         config = try WgQuickConfig.parse(text, fileName: location.path)
@@ -53,9 +57,12 @@ public enum QuickCommand {
         }
         throw .message("\(location.path):\(error.line): \(error)")
       }
+      defer { wipeSharedStorage(of: config.wgConfig) }
       if verb == "strip" {
         trace.flush()
-        writeAll(STDOUT_FILENO, config.strippedText)
+        let stripped = config.strippedText
+        writeAll(STDOUT_FILENO, stripped)
+        wipeSharedStorage(of: stripped)
         return
       }
       let settings = QuickSettings(interface: location.interface, config: config)

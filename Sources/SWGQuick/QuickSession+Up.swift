@@ -86,15 +86,22 @@ extension QuickSession {
 
   private func applyWireGuardConfig() throws(QuickError) {
     trace.command("wg addconf \(interface) /dev/fd/63")
-    let file: ConfigFile
+    var file: ConfigFile
     do {
       file = try ConfigFile.parse(settings.wireGuardConfig, fileName: "/dev/fd/63")
     } catch {
       throw .message("the WireGuard part of \(configPath) is invalid: \(error)")
     }
     guard let backend else { throw .message("no backend for \(interface)") }
+    var change = file.asAddconfChange()
+    // The parsed keys, once sent. The change may share the file's peer list: the file's
+    // copy is wiped first (a copy-on-write copy, wiped), then the change's own.
+    defer {
+      file.wipeKeys()
+      change.wipeKeys()
+    }
     do {
-      try backend.apply(file.asAddconfChange(), to: interface)
+      try backend.apply(change, to: interface)
     } catch {
       throw .message("configuring WireGuard on \(interface) (wg addconf) failed: \(WireGuardAccess.describe(error))")
     }
