@@ -11,8 +11,13 @@
 # SCRATCH_PATH defaults to .build-release; prints the directory holding the binaries.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-scratch=${1:-$root/.build-release}
-shift || true
+# An argument starting with `-` is a swift build argument, not the scratch path.
+if [[ $# -gt 0 && $1 != -* ]]; then
+  scratch=$1
+  shift
+else
+  scratch=$root/.build-release
+fi
 [[ $scratch = /* ]] || scratch=$root/$scratch
 # No $ORIGIN run path: nothing is loaded from beside the binary (the Swift libraries are
 # linked in), and the loader stops probing $ORIGIN/glibc-hwcaps/... for every library.
